@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+// The dual-site imaging e-referral backend: one package, a module per concern.
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "imaging-referrals",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portalctl", targets: ["portalctl"]),
+        .executable(name: "portal-api", targets: ["portal-api"]),
+    ],
+    targets: [
+        // C libraries reached through system-library targets, each with a shim for the
+        // function-like macros Swift cannot import.
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Linux calls that Glibc's Swift module leaves out (epoll, eventfd, timerfd, ...).
+        .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
+
+        .target(name: "Telemetry", swiftSettings: strict),
+        .target(name: "Reactor", dependencies: ["CLinux", "Telemetry"], swiftSettings: strict),
+        .target(
+            name: "Postgres",
+            dependencies: ["CPostgres", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HTTP",
+            dependencies: ["CLinux", "CZlib", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .target(name: "Migrations", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(name: "PortalTesting", dependencies: ["Postgres"], swiftSettings: strict),
+
+        .executableTarget(
+            name: "portalctl",
+            dependencies: ["Postgres", "Migrations", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "portal-api",
+            dependencies: ["HTTP", "Postgres", "Telemetry"],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor"], swiftSettings: strict),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", "PortalTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MigrationsTests",
+            dependencies: ["Migrations", "PortalTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+    ]
+)

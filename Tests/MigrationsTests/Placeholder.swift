@@ -1,0 +1,1 @@
+// Tests for the module are added with it.
