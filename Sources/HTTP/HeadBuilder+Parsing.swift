@@ -22,7 +22,8 @@ extension HeadBuilder {
         case .success(let version): self.version = version
         }
 
-        self.method = HTTPMethod.known(methodBytes) ?? HTTPMethod(rawValue: String(decoding: methodBytes, as: UTF8.self))
+        self.method =
+            HTTPMethod.known(methodBytes) ?? HTTPMethod(rawValue: String(decoding: methodBytes, as: UTF8.self))
         return self.parseTarget(target)
     }
 

@@ -59,7 +59,11 @@ extension RequestParser {
         }
 
         guard self.head.fields.count < self.limits.headerCount else {
-            return .stop(.failure(HTTPParseError(.tooManyHeaders, .requestHeaderFieldsTooLarge, "more than \(self.limits.headerCount) header fields")))
+            return .stop(
+                .failure(
+                    HTTPParseError(
+                        .tooManyHeaders, .requestHeaderFieldsTooLarge,
+                        "more than \(self.limits.headerCount) header fields")))
         }
         switch Self.parseField(line) {
         case .failure(let error):
@@ -89,7 +93,9 @@ extension RequestParser {
             return .stop(.failure(.bad(.unsupportedTransferEncoding, "Transfer-Encoding must be exactly chunked")))
         }
         if head.otherExpectation {
-            return .stop(.failure(HTTPParseError(.unsupportedExpectation, .expectationFailed, "only 100-continue is understood")))
+            return .stop(
+                .failure(HTTPParseError(.unsupportedExpectation, .expectationFailed, "only 100-continue is understood"))
+            )
         }
         if head.contentLengthTooLarge || (head.contentLength ?? 0) > self.limits.bodyBytes {
             return .stop(.failure(Self.bodyTooLarge(self.limits.bodyBytes)))
@@ -143,7 +149,8 @@ extension RequestParser {
     }
 
     static let requestLineTooLong = HTTPParseError(.requestLineTooLong, .uriTooLong, "the request line is too long")
-    static let headersTooLarge = HTTPParseError(.headersTooLarge, .requestHeaderFieldsTooLarge, "the header section is too large")
+    static let headersTooLarge = HTTPParseError(
+        .headersTooLarge, .requestHeaderFieldsTooLarge, "the header section is too large")
     static let bareLineFeed = HTTPParseError.bad(.bareLineFeed, "a line ends in LF without CR")
 
     static func bodyTooLarge(_ limit: Int) -> HTTPParseError {

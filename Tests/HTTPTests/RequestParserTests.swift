@@ -3,7 +3,9 @@ import Testing
 @testable import HTTP
 
 /// Feeds `text` to a fresh parser, in one piece or byte by byte, and collects its steps.
-private func parse(_ text: String, limits: RequestParser.Limits = .init(), byteByByte: Bool = false) -> [RequestParser.Step] {
+private func parse(
+    _ text: String, limits: RequestParser.Limits = .init(), byteByByte: Bool = false
+) -> [RequestParser.Step] {
     var parser = RequestParser(limits: limits)
     var steps: [RequestParser.Step] = []
     let pieces: [[UInt8]] = byteByByte ? text.utf8.map { [$0] } : [Array(text.utf8)]
@@ -73,13 +75,15 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
 
     @Test func continueIsAskedOnlyForAnAcceptableBody() {
         let limits = RequestParser.Limits(bodyBytes: 10)
-        let wanted = parse("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", limits: limits)
+        let wanted = parse(
+            "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", limits: limits)
         guard case .sendContinue = wanted.first else {
             Issue.record("expected sendContinue, got \(wanted)")
             return
         }
 
-        let tooBig = parse("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n", limits: limits)
+        let tooBig = parse(
+            "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n", limits: limits)
         #expect(failure(tooBig)?.status == .contentTooLarge)
 
         let other = parse("POST / HTTP/1.1\r\nHost: h\r\nExpect: magic\r\nContent-Length: 1\r\n\r\n")
@@ -87,7 +91,10 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
     }
 
     static let refused: [(String, HTTPParseError.Code, Int)] = [
-        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", .conflictingFraming, 400),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+            .conflictingFraming, 400
+        ),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", .invalidContentLength, 400),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\n", .invalidContentLength, 400),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: +3\r\n\r\n", .invalidContentLength, 400),
@@ -99,7 +106,10 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
         ("GET / HTTP/1.1\nHost: h\r\n\r\n", .bareLineFeed, 400),
         ("GET / HTTP/1.1\r\nHost: h\n\r\n", .bareLineFeed, 400),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", .unsupportedTransferEncoding, 400),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", .unsupportedTransferEncoding, 400),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+            .unsupportedTransferEncoding, 400
+        ),
         ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", .unsupportedTransferEncoding, 400),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", .invalidChunk, 400),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", .invalidChunk, 400),
