@@ -62,5 +62,6 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
     ]
 )

@@ -1,8 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #endif
-
-import Synchronization
 
 /// A fixed set of event loops, one per core by default, handed out in turn.
 public final class EventLoopGroup: Sendable {

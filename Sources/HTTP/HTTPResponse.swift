@@ -1,0 +1,24 @@
+/// A response a responder returns: status, headers and the whole body.
+///
+/// The server adds `Content-Length`, `Date`, `Connection` and `X-Request-ID` itself;
+/// a responder sets only what is particular to the response (`Content-Type`, `ETag`, ...).
+public struct HTTPResponse: Sendable {
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A plain-text response in UTF-8.
+    public static func text(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {
+        HTTPResponse(
+            status: status,
+            headers: ["Content-Type": "text/plain; charset=utf-8"],
+            body: Array(text.utf8)
+        )
+    }
+}
