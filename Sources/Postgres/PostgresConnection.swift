@@ -145,7 +145,9 @@ public actor PostgresConnection {
     }
 
     /// Sends `work` and waits for its outcome, cancelling it if the task is cancelled.
-    func perform(_ work: ConnectionStateMachine<ResultWaiter, PostgresRows>.Work) async throws(PostgresError)
+    func perform(
+        _ work: ConnectionStateMachine<ResultWaiter, PostgresRows>.Work
+    ) async throws(PostgresError)
         -> PostgresRows?
     {
         self.requestCounter += 1

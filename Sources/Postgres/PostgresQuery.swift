@@ -45,5 +45,11 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
             self.binds.append(value)
             self.sql += "$\(self.binds.count)"
         }
+
+        /// Sends `value` as the next parameter, `nil` as SQL NULL.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            self.binds.append(value)
+            self.sql += "$\(self.binds.count)"
+        }
     }
 }
