@@ -35,10 +35,10 @@ extension Problem {
 
     /// 422: the body is well-formed but its values break the rules; one entry a field.
     public static func validation(_ errors: [FieldError], detail: String? = nil) -> Problem {
-        Problem(
+        let summary = errors.count == 1 ? "an invalid field" : "invalid fields"
+        return Problem(
             status: .unprocessableContent,
-            detail: detail
-                ?? "The request body has \(errors.count == 1 ? "an invalid field" : "invalid fields").",
+            detail: detail ?? "The request body has \(summary).",
             errors: errors)
     }
 

@@ -17,8 +17,8 @@ import Testing
 
         #expect(
             text == #"{"type":"about:blank","title":"Conflict","status":409,"#
-                + #""detail":"Referral R-1 was already \"vetted\".","instance":"/api/v1/referrals/R-1"}"#
-        )
+                + #""detail":"Referral R-1 was already \"vetted\".","#
+                + #""instance":"/api/v1/referrals/R-1"}"#)
     }
 
     @Test func leavesOutAbsentMembers() throws {
