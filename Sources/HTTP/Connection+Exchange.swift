@@ -16,7 +16,7 @@ extension Connection {
             place: self.queue.reserve(), method: head.method, version: head.version,
             keepAlive: keepAlive, id: self.host.ids.id(offered: head.headers["X-Request-ID"]),
             started: Monotonic.now(),
-            acceptsGzip: self.server.configuration.compression.gzip != nil && ContentCoding.acceptsGzip(head.headers)
+            acceptEncoding: head.headers["Accept-Encoding"]
         )
         self.lastPlace = exchange.place
         let request = HTTPRequest(
@@ -47,7 +47,7 @@ extension Connection {
         self.readingStopped = true
         let exchange = Exchange(
             place: self.queue.reserve(), method: .get, version: .http1_1, keepAlive: false,
-            id: self.host.ids.generate(), started: Monotonic.now(), acceptsGzip: false
+            id: self.host.ids.generate(), started: Monotonic.now(), acceptEncoding: nil
         )
         self.lastPlace = exchange.place
         self.server.logger.debug(

@@ -72,7 +72,7 @@ extension Connection {
         self.readingStopped = true
         let exchange = Exchange(
             place: self.queue.reserve(), method: .get, version: .http1_1, keepAlive: false,
-            id: self.host.ids.generate(), started: Monotonic.now(), acceptsGzip: false
+            id: self.host.ids.generate(), started: Monotonic.now(), acceptEncoding: nil
         )
         self.lastPlace = exchange.place
         var response = Problem(status: status, detail: detail).response()

@@ -1,4 +1,5 @@
 import Reactor
+import Synchronization
 import Telemetry
 
 /// The endpoints the server answers itself, for the load balancer and for Prometheus.
@@ -37,20 +38,20 @@ extension HTTPServer {
         return await self.responder.respond(to: request)
     }
 
-    /// Runs the probe, giving up with "not ready" after `readinessDeadline`.
+    /// Runs the probe, giving up with "not ready" after `readinessDeadline`. The probe is
+    /// not awaited past the deadline: a check stuck on an unresponsive database must not
+    /// hold the balancer's health check open.
     func checkReadiness() async -> Bool {
         guard let probe = self.readiness, !self.isShuttingDown else { return !self.isShuttingDown }
 
         let deadline = self.configuration.readinessDeadline
-        let ready = await withTaskGroup(of: Bool?.self) { group in
-            group.addTask { await probe() }
-            group.addTask {
+        let ready = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let answer = FirstAnswer(continuation)
+            Task { answer.give(await probe()) }
+            Task {
                 try? await Task.sleep(for: deadline)
-                return nil
+                answer.give(false)
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? false
         }
         return ready && !self.isShuttingDown
     }
@@ -62,23 +63,29 @@ extension HTTPServer {
             body: Array((ready ? "ready" : "not ready").utf8), route: Self.readinessPath)
     }
 
-    /// Gzips the body when the client accepts it, the body is big enough and its type is
-    /// not compressed already; says `Vary: Accept-Encoding` whenever the choice was open.
+    /// Gzips the body when the client accepts it and the policy finds it worth it; says
+    /// `Vary: Accept-Encoding` whenever the choice was open.
     func compressIfWanted(_ response: HTTPResponse, exchange: Exchange) -> HTTPResponse {
-        let compression = self.configuration.compression
-        guard let gzip = compression.gzip, response.body.count >= compression.minimumBytes,
-            !response.status.forbidsBody, !response.headers.contains("Content-Encoding"),
-            ContentCoding.isCompressible(response.headers)
-        else { return response }
-
+        guard let gzip = self.gzip else { return response }
         var response = response
-        if !response.headers.hasToken("Accept-Encoding", in: "Vary") {
-            response.headers.add("Vary", "Accept-Encoding")
-        }
-        guard exchange.acceptsGzip, let compressed = gzip(response.body) else { return response }
-
-        response.body = compressed
-        response.headers.add("Content-Encoding", "gzip")
+        gzip.compress(&response, acceptEncoding: exchange.acceptEncoding)
         return response
+    }
+}
+
+/// Resumes a continuation with the first answer given and ignores the rest.
+private final class FirstAnswer: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+
+    init(_ continuation: CheckedContinuation<Bool, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func give(_ answer: Bool) {
+        let waiting = self.continuation.withLock { stored in
+            defer { stored = nil }
+            return stored
+        }
+        waiting?.resume(returning: answer)
     }
 }

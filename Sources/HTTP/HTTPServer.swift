@@ -24,6 +24,8 @@ public final class HTTPServer: Sendable {
     let readiness: ReadinessProbe?
     let metrics: HTTPServerMetrics?
     let loops: [LoopServer]
+    /// Compresses responses as `configuration.compression` says; nil when it is off.
+    let gzip: GzipResponder?
 
     let state = ServerState()
     private let boundPort = Atomic<Int>(0)
@@ -54,6 +56,7 @@ public final class HTTPServer: Sendable {
         self.logger = logger
         self.readiness = readiness
         self.loops = group.loops.map { LoopServer(loop: $0) }
+        self.gzip = configuration.compression.map { GzipResponder(wrapping: responder, policy: $0) }
 
         if let metrics {
             do {

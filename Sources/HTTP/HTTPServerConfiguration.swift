@@ -27,20 +27,6 @@ public struct HTTPServerConfiguration: Sendable {
         }
     }
 
-    /// When responses are compressed.
-    public struct Compression: Sendable {
-        /// Bodies smaller than this are sent as they are.
-        public var minimumBytes: Int
-        /// Deflates a body into the gzip format, or returns nil to send it as it is.
-        /// Nil disables compression.
-        public var gzip: (@Sendable ([UInt8]) -> [UInt8]?)?
-
-        public init(minimumBytes: Int = 1024, gzip: (@Sendable ([UInt8]) -> [UInt8]?)? = nil) {
-            self.minimumBytes = minimumBytes
-            self.gzip = gzip
-        }
-    }
-
     public var host: String
     /// 0 asks the kernel for a free port (see `HTTPServer.port`).
     public var port: Int
@@ -51,7 +37,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxConnections: Int
     /// Requests read ahead on one connection while earlier ones are still being answered.
     public var maxPipelinedRequests: Int
-    public var compression: Compression
+    /// When responses are gzipped (threshold, level, media types); nil never compresses.
+    public var compression: GzipPolicy?
     /// How long shutdown waits for in-flight requests before closing what is left.
     public var shutdownGrace: Duration
     /// How long `/readyz` waits for the readiness probe before answering 503.
@@ -67,7 +54,7 @@ public struct HTTPServerConfiguration: Sendable {
         timeouts: Timeouts = Timeouts(),
         maxConnections: Int = 10_000,
         maxPipelinedRequests: Int = 16,
-        compression: Compression = Compression(),
+        compression: GzipPolicy? = GzipPolicy(),
         shutdownGrace: Duration = .seconds(10),
         readinessDeadline: Duration = .seconds(2),
         accessLogLevel: Logger.Level = .info

@@ -8,7 +8,8 @@ struct Exchange: Sendable {
     let id: String
     /// Monotonic nanoseconds when the request was complete.
     let started: Int64
-    let acceptsGzip: Bool
+    /// The request's `Accept-Encoding`, for compressing the response.
+    let acceptEncoding: String?
 }
 
 /// Turns a response into wire bytes. The server owns framing: `Content-Length`,
