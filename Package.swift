@@ -36,7 +36,11 @@ let package = Package(
             dependencies: ["CLinux", "CZlib", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
-        .target(name: "Migrations", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(
+            name: "Migrations",
+            dependencies: ["COpenSSL", "Postgres", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
         .target(name: "PortalTesting", dependencies: ["Postgres"], swiftSettings: strict),
 
         .executableTarget(

@@ -200,7 +200,8 @@ struct ConnectionStateMachine<Waiter, Output> {
                 head.error
                 ?? PostgresError(
                     code: .server,
-                    message: "the statement was skipped because an earlier one in its pipeline failed")
+                    message:
+                        "the statement was skipped because an earlier one in its pipeline failed")
         case (.execute, .end):
             head.stage = .sync
 
@@ -215,7 +216,8 @@ struct ConnectionStateMachine<Waiter, Output> {
             return effects
 
         default:
-            return Self.violation("libpq returned \(event) while a request was at stage \(head.stage)")
+            return Self.violation(
+                "libpq returned \(event) while a request was at stage \(head.stage)")
         }
 
         self.inFlight[0] = head

@@ -62,11 +62,14 @@ public struct PostgresBindings: Sendable {
                         offset < 0
                         ? nil
                         : UnsafePointer(
-                            buffer.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self))
+                            buffer.baseAddress!.advanced(by: offset).assumingMemoryBound(
+                                to: CChar.self))
                 }
                 return self.lengths.withUnsafeBufferPointer { lengths in
                     self.formats.withUnsafeBufferPointer { formats in
-                        body(UnsafePointer(values.baseAddress), lengths.baseAddress, formats.baseAddress)
+                        body(
+                            UnsafePointer(values.baseAddress), lengths.baseAddress,
+                            formats.baseAddress)
                     }
                 }
             }

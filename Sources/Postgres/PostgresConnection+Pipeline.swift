@@ -74,7 +74,9 @@ extension PostgresConnection {
             let count = Int32(query.binds.count)
             let sent = query.binds.types.withUnsafeBufferPointer { types in
                 query.binds.withParameters { values, lengths, formats in
-                    PQsendQueryParams(connection, query.sql, count, types.baseAddress, values, lengths, formats, 1)
+                    PQsendQueryParams(
+                        connection, query.sql, count, types.baseAddress, values, lengths, formats, 1
+                    )
                 }
             }
             return sent == 1 && PipelineSync.send(connection)
@@ -102,7 +104,8 @@ extension PostgresConnection {
         guard wanted != self.watchingWritable, self.connection != nil else { return }
         self.watchingWritable = wanted
         do {
-            try self.loop.reregister(self.socket, interest: wanted ? [.readable, .writable] : .readable)
+            try self.loop.reregister(
+                self.socket, interest: wanted ? [.readable, .writable] : .readable)
         } catch {
             self.connectionLost("could not watch the socket: \(error)")
         }
@@ -140,12 +143,16 @@ extension PostgresConnection {
             }
             guard PQisBusy(connection) == 0 else { return }
 
-            guard let event = self.classify(PQgetResult(connection), on: connection) else { continue }
+            guard let event = self.classify(PQgetResult(connection), on: connection) else {
+                continue
+            }
             self.apply(self.machine.receive(event))
         }
     }
 
-    private func classify(_ result: OpaquePointer?, on connection: OpaquePointer) -> Machine.Event? {
+    private func classify(
+        _ result: OpaquePointer?, on connection: OpaquePointer
+    ) -> Machine.Event? {
         guard let result else { return .end }
 
         switch PQresultStatus(result) {

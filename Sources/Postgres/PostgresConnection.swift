@@ -113,7 +113,8 @@ public actor PostgresConnection {
     /// Closes the connection. Requests still pending fail with `connectionClosed`.
     public func close() async {
         self.shutdown(
-            .connectionClosed("the connection was closed by the application", host: self.hostDescription),
+            .connectionClosed(
+                "the connection was closed by the application", host: self.hostDescription),
             cause: nil)
     }
 
