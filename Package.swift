@@ -54,6 +54,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // libFuzzer target for the HTTP request parser (scripts/fuzz-http); a plain build
+        // makes a tool that replays saved inputs.
+        .executableTarget(
+            name: "http-parser-fuzz",
+            dependencies: ["HTTP"],
+            path: "fuzz/http-parser",
+            swiftSettings: strict
+        ),
+
         .testTarget(name: "ReactorTests", dependencies: ["Reactor"], swiftSettings: strict),
         .testTarget(
             name: "PostgresTests",
