@@ -238,8 +238,8 @@ extension PostgresConnection {
         PQfinish(connection)
 
         let observers = self.status.markClosed(cause: cause)
-        for waiter in self.machine.close(error) {
-            waiter.resume(.failure(error))
+        for (waiter, failure) in self.machine.close(error) {
+            waiter.resume(.failure(failure))
         }
         self.finishListeners(cause)
         if let cause {
