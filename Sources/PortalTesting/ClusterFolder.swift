@@ -22,7 +22,8 @@ struct ClusterFolder: Sendable {
             throw TestClusterError(
                 .folderFailed, "cannot create a temporary folder under \(base): errno \(errno)")
         }
-        let root = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let bytes = template.dropLast().map { UInt8(bitPattern: $0) }
+        let root = String(decoding: bytes, as: UTF8.self)
         let folder = ClusterFolder(root: root)
 
         do {

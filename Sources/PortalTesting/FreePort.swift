@@ -8,7 +8,8 @@ enum FreePort {
     static func next() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else {
-            throw TestClusterError(.folderFailed, "cannot open a socket to find a port: errno \(errno)")
+            throw TestClusterError(
+                .folderFailed, "cannot open a socket to find a port: errno \(errno)")
         }
         defer { close(fd) }
 
@@ -25,7 +26,8 @@ enum FreePort {
             }
         }
         guard bound else {
-            throw TestClusterError(.folderFailed, "cannot bind 127.0.0.1:0 to find a port: errno \(errno)")
+            throw TestClusterError(
+                .folderFailed, "cannot bind 127.0.0.1:0 to find a port: errno \(errno)")
         }
         return Int(UInt16(bigEndian: address.sin_port))
     }

@@ -33,7 +33,8 @@ public struct PostgresBinaries: Sendable {
 
     /// Runs a server program (initdb, pg_ctl, pg_basebackup) as the server user.
     func runAsServer(
-        _ program: String, _ arguments: [String], directory: String, timeout: Duration = .seconds(30)
+        _ program: String, _ arguments: [String], directory: String,
+        timeout: Duration = .seconds(30)
     ) async throws -> CommandOutput {
         guard let user = self.serverUser else {
             return try await ProcessRunner.run(

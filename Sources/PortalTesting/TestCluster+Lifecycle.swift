@@ -36,7 +36,8 @@ extension TestCluster {
 
         do {
             try await Self.initialize(folder, binaries: binaries, options: options)
-            let cluster = try await Self.startOnFreePort(folder, binaries: binaries, options: options)
+            let cluster = try await Self.startOnFreePort(
+                folder, binaries: binaries, options: options)
             try await cluster.psql(
                 "ALTER ROLE \(TestCluster.superuser) PASSWORD '\(TestCluster.superuserPassword)';")
             return cluster
@@ -49,7 +50,9 @@ extension TestCluster {
     /// Starts a stopped server and waits until it accepts connections.
     public func start() async throws {
         self.removeStaleLockFiles()
-        let arguments = ["start", "-D", self.dataDirectory, "-l", self.logFile, "-w", "-t", "30", "-s"]
+        let arguments = [
+            "start", "-D", self.dataDirectory, "-l", self.logFile, "-w", "-t", "30", "-s",
+        ]
         let output = try await self.binaries.runAsServer(
             "pg_ctl", arguments, directory: self.folder.root, timeout: .seconds(40))
         guard output.succeeded else {
@@ -61,7 +64,9 @@ extension TestCluster {
 
     /// Stops the server and waits until it has exited.
     public func stop(mode: StopMode = .fast) async throws {
-        let arguments = ["stop", "-D", self.dataDirectory, "-m", mode.rawValue, "-w", "-t", "30", "-s"]
+        let arguments = [
+            "stop", "-D", self.dataDirectory, "-m", mode.rawValue, "-w", "-t", "30", "-s",
+        ]
         let output = try await self.binaries.runAsServer(
             "pg_ctl", arguments, directory: self.folder.root, timeout: .seconds(40))
         guard output.succeeded else {
@@ -75,7 +80,8 @@ extension TestCluster {
     /// backends notice and exit on their own; the next `start()` recovers from WAL.
     public func kill() async throws {
         guard let pid = self.postmasterPID else {
-            throw TestClusterError(.commandFailed, "no running postmaster on port \(self.port) to kill")
+            throw TestClusterError(
+                .commandFailed, "no running postmaster on port \(self.port) to kill")
         }
         guard await ServerProcess.signalAndWait(pid, SIGKILL, timeout: .seconds(30)) else {
             throw TestClusterError(.timedOut, "postmaster \(pid) survived SIGKILL for 30 s")
@@ -142,7 +148,8 @@ extension TestCluster {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestClusterError(
-            .timedOut, "\(what) did not happen within \(timeout) \(lastError)", context: self.logTail())
+            .timedOut, "\(what) did not happen within \(timeout) \(lastError)",
+            context: self.logTail())
     }
 
     static func shutDownAndRemove(_ folder: ClusterFolder) async {

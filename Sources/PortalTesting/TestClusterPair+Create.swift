@@ -63,7 +63,8 @@ extension TestClusterPair {
             try folder.append(
                 "primary_conninfo = '\(conninfo)'\nprimary_slot_name = '\(Self.standbyName)'\n",
                 to: "postgresql.auto.conf")
-            return try await TestCluster.startOnFreePort(folder, binaries: binaries, options: options)
+            return try await TestCluster.startOnFreePort(
+                folder, binaries: binaries, options: options)
         } catch {
             await TestCluster.shutDownAndRemove(folder)
             throw error

@@ -54,7 +54,8 @@ public final class TestClusterPair: Sendable {
         } catch let error as TestClusterError {
             throw TestClusterError(
                 .replicationFailed, error.message,
-                context: "primary log:\n\(self.primary.logTail())\nstandby log:\n\(self.standby.logTail())")
+                context: "primary log:\n\(self.primary.logTail())\n"
+                    + "standby log:\n\(self.standby.logTail())")
         }
     }
 

@@ -9,13 +9,18 @@ struct ClusterPairHarnessTests {
     func pairStreamsSynchronously() async throws {
         try await TestClusterPair.with { pair in
             let state = try await pair.primary.psql(
-                "SELECT state, sync_state FROM pg_stat_replication WHERE application_name = 'standby';")
+                """
+                SELECT state, sync_state FROM pg_stat_replication
+                WHERE application_name = 'standby';
+                """)
             #expect(state == "streaming|sync")
             #expect(try await pair.standby.psql("SELECT pg_is_in_recovery();") == "t")
 
-            try await pair.primary.psql("CREATE TABLE shipped (n int); INSERT INTO shipped VALUES (42);")
+            try await pair.primary.psql(
+                "CREATE TABLE shipped (n int); INSERT INTO shipped VALUES (42);")
             try await pair.standby.waitUntil("replay of the insert") {
-                try await pair.standby.psql("SELECT count(*) FROM pg_class WHERE relname = 'shipped';") == "1"
+                let query = "SELECT count(*) FROM pg_class WHERE relname = 'shipped';"
+                return try await pair.standby.psql(query) == "1"
             }
             #expect(try await pair.standby.psql("SELECT n FROM shipped;") == "42")
 

@@ -1,0 +1,36 @@
+/// Percent-decoding of path segments (RFC 3986 §2.1) for route parameters and file paths.
+enum PercentDecoding {
+    /// The decoded text, or nil when a `%` is not followed by two hex digits, the bytes are
+    /// not UTF-8, or they contain NUL. `+` stays `+`: that rule belongs to forms, not paths.
+    static func decode(_ encoded: Substring) -> String? {
+        guard encoded.utf8.contains(UInt8(ascii: "%")) else {
+            return encoded.utf8.contains(0) ? nil : String(encoded)
+        }
+
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(encoded.utf8.count)
+        var iterator = encoded.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(Self.hexValue),
+                let low = iterator.next().flatMap(Self.hexValue)
+            else { return nil }
+            bytes.append(high << 4 | low)
+        }
+
+        guard !bytes.contains(0) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
