@@ -50,6 +50,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "postgres-bench",
+            dependencies: ["Postgres", "PortalTesting", "Reactor", "Telemetry"],
+            path: "bench/postgres",
+            swiftSettings: strict
+        ),
+
         .testTarget(name: "ReactorTests", dependencies: ["Reactor"], swiftSettings: strict),
         .testTarget(
             name: "PostgresTests",

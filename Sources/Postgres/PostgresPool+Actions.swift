@@ -108,11 +108,15 @@ extension PostgresPool {
             delay = Int64(Double(nanoseconds) * Double.random(in: 0.75...1.25))
         }
 
+        // The loop runs timer actions while it walks its timer queue, where scheduling or
+        // cancelling another timer is not allowed, so the event is handled on the next turn.
         let id = self.loop.schedule(after: .nanoseconds(delay)) { [weak self] in
             guard let self else { return }
-            self.assumeIsolated { pool in
-                pool.timers.removeValue(forKey: timer)
-                pool.perform(pool.machine.timerFired(timer, now: Monotonic.now()))
+            self.loop.execute {
+                self.assumeIsolated { pool in
+                    pool.timers.removeValue(forKey: timer)
+                    pool.perform(pool.machine.timerFired(timer, now: Monotonic.now()))
+                }
             }
         }
         self.timers[timer] = id
@@ -122,10 +126,11 @@ extension PostgresPool {
     private func error(for failure: PoolStateMachine.Failure) -> PostgresError {
         switch failure {
         case .exhausted(let waited, let maximum, let lastConnectError):
-            let milliseconds = waited / 1_000_000
+            let timeout = self.configuration.acquireTimeout.nanoseconds / 1_000_000
             var message =
-                "pool: no connection became available within \(milliseconds) ms"
-                + " (maximum \(maximum) connections, \(self.machine.statistics.open) open)"
+                "pool: no connection became available within the acquire timeout of \(timeout) ms"
+                + " (waited \(waited / 1_000_000) ms; maximum \(maximum) connections,"
+                + " \(self.machine.statistics.open) open)"
             if let lastConnectError { message += "; last connect attempt: \(lastConnectError)" }
             return PostgresError(
                 code: .poolExhausted, message: message,

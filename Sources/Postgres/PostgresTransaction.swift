@@ -65,8 +65,7 @@ public final class PostgresTransaction: Sendable {
     ) async throws(PostgresError) -> PostgresRows {
         guard let begin else { return try await self.connection.query(query) }
 
-        _ = try await self.connection.query(begin)
-        return try await self.connection.query(query)
+        return try await self.connection.query(query, after: begin)
     }
 
     /// Commits, unless nothing was sent (then there is nothing to commit). A transaction

@@ -87,7 +87,7 @@ import Testing
                     try await pool.query("SELECT 1")
                 }
                 #expect(error?.code == .poolExhausted)
-                #expect(error?.message.contains("within 200 ms") == true)
+                #expect(error?.message.contains("acquire timeout of 200 ms") == true)
                 #expect(error?.message.contains("maximum 1 connections") == true)
             }
 
