@@ -36,7 +36,11 @@ let package = Package(
             dependencies: ["CLinux", "CZlib", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
-        .target(name: "Migrations", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(
+            name: "Migrations",
+            dependencies: ["COpenSSL", "Postgres", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
         .target(name: "PortalTesting", dependencies: ["Postgres"], swiftSettings: strict),
 
         .executableTarget(
@@ -54,6 +58,16 @@ let package = Package(
             name: "postgres-bench",
             dependencies: ["Postgres", "PortalTesting", "Reactor", "Telemetry"],
             path: "bench/postgres",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
+        // libFuzzer target for the HTTP request parser (scripts/fuzz-http); a plain build
+        // makes a tool that replays saved inputs.
+        .executableTarget(
+            name: "http-parser-fuzz",
+            dependencies: ["HTTP"],
+            path: "fuzz/http-parser",
             swiftSettings: strict
         ),
 

@@ -13,10 +13,19 @@ struct ClusterFolder: Sendable {
     var socketDirectory: String { "\(self.root)/socket" }
     var logFile: String { "\(self.root)/server.log" }
 
+    /// Where cluster folders are made: `$TMPDIR`, else /tmp.
+    static var base: String {
+        ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    }
+
+    /// Folder names start with this, then the creating process's pid and a dash, so that a
+    /// folder whose creator died without cleaning up can be recognised later.
+    static let prefix = "portal-pg-"
+
     /// Makes a fresh folder under the system temporary directory, owned by `owner`.
     static func create(owner: String?) throws -> ClusterFolder {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        var template = Array("\(base)/portal-pg-XXXXXX".utf8CString)
+        let base = Self.base
+        var template = Array("\(base)/\(Self.prefix)\(getpid())-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else {
             throw TestClusterError(

@@ -14,6 +14,7 @@ enum LiveClusters {
 
     static func add(_ folder: ClusterFolder) {
         Self.installExitHook()
+        _ = Self.sweptAbandoned
         _ = Self.folders.withLock { $0.insert(folder.root) }
     }
 
@@ -38,6 +39,31 @@ enum LiveClusters {
             folder.remove()
         }
     }
+
+    /// Once per process: shuts down and deletes the cluster folders of test processes that
+    /// died without cleaning up (killed by a CI timeout, say), recognised by the creator's pid
+    /// in the folder name. A postmaster is signalled only if its working directory is that
+    /// folder's data directory, so a reused pid is never hit.
+    private static let sweptAbandoned: Void = {
+        let base = ClusterFolder.base
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        for name in names where name.hasPrefix(ClusterFolder.prefix) {
+            let rest = name.dropFirst(ClusterFolder.prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let creator = Int32(rest[..<dash]),
+                creator != getpid(), ServerProcess.isGone(creator)
+            else {
+                continue
+            }
+            let folder = ClusterFolder(root: "\(base)/\(name)")
+            if let pid = ServerProcess.postmasterPID(dataDirectory: folder.dataDirectory),
+                ServerProcess.workingDirectory(of: pid) == folder.dataDirectory,
+                !ServerProcess.signalAndWaitBlocking(pid, SIGQUIT, timeout: .seconds(5))
+            {
+                _ = ServerProcess.signalAndWaitBlocking(pid, SIGKILL, timeout: .seconds(5))
+            }
+            folder.remove()
+        }
+    }()
 
     private static func installExitHook() {
         let install = Self.hookInstalled.withLock { installed in

@@ -47,6 +47,11 @@ enum ServerProcess {
         return Self.isGone(pid)
     }
 
+    /// The current directory of a running process, if it can be read.
+    static func workingDirectory(of pid: Int32) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")
+    }
+
     /// Reads the postmaster pid from a data directory's `postmaster.pid`.
     static func postmasterPID(dataDirectory: String) -> Int32? {
         Self.lockOwner("\(dataDirectory)/postmaster.pid")

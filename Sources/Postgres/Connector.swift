@@ -21,6 +21,10 @@ struct EstablishedConnection: @unchecked Sendable {
 /// `PQconnectStartParams` and `PQconnectPoll`, which blocks the loop for as long as DNS
 /// takes; configurations should name hosts that resolve locally (addresses, /etc/hosts).
 final class Connector: IOHandler, @unchecked Sendable {
+    private typealias Waiter = UnsafeContinuation<
+        Result<EstablishedConnection, PostgresError>, Never
+    >
+
     private let loop: EventLoop
     private let parameters: [(keyword: String, value: String)]
     private let timeout: Duration
@@ -28,7 +32,7 @@ final class Connector: IOHandler, @unchecked Sendable {
     private var connection: OpaquePointer?
     private var socket: Int32 = -1
     private var timer: TimerID?
-    private var continuation: UnsafeContinuation<Result<EstablishedConnection, PostgresError>, Never>?
+    private var continuation: Waiter?
 
     init(
         loop: EventLoop, parameters: [(keyword: String, value: String)], timeout: Duration,
@@ -42,13 +46,19 @@ final class Connector: IOHandler, @unchecked Sendable {
 
     /// Connects, or fails with `connectionFailed`, `timeout` or `cancelled`.
     func establish() async throws(PostgresError) -> EstablishedConnection {
+        guard !Task.isCancelled else {
+            throw PostgresError(
+                code: .cancelled, message: "connecting was cancelled", host: self.hosts)
+        }
         let result = await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
                 self.loop.execute { self.start(continuation) }
             }
         } onCancel: {
             self.loop.execute {
-                self.fail(PostgresError(code: .cancelled, message: "connecting was cancelled", host: self.hosts))
+                self.fail(
+                    PostgresError(
+                        code: .cancelled, message: "connecting was cancelled", host: self.hosts))
             }
         }
         return try result.get()
@@ -58,7 +68,9 @@ final class Connector: IOHandler, @unchecked Sendable {
         self.poll()
     }
 
-    private func start(_ continuation: UnsafeContinuation<Result<EstablishedConnection, PostgresError>, Never>) {
+    private func start(
+        _ continuation: UnsafeContinuation<Result<EstablishedConnection, PostgresError>, Never>
+    ) {
         self.continuation = continuation
         self.connection = Self.startConnecting(self.parameters)
         guard let connection = self.connection, PQstatus(connection) != CONNECTION_BAD else {
@@ -70,7 +82,8 @@ final class Connector: IOHandler, @unchecked Sendable {
             self.timer = nil
             self.fail(
                 PostgresError(
-                    code: .timeout, message: "could not connect within \(self.timeout)", host: self.hosts))
+                    code: .timeout, message: "could not connect within \(self.timeout)",
+                    host: self.hosts))
         }
         // Before the first poll libpq wants the socket to be writable.
         self.watch(.writable)
@@ -142,10 +155,14 @@ final class Connector: IOHandler, @unchecked Sendable {
     }
 
     private func connectionError(_ fallback: String) -> PostgresError {
-        PostgresError(code: .connectionFailed, connection: self.connection, fallback: fallback, host: self.hosts)
+        PostgresError(
+            code: .connectionFailed, connection: self.connection, fallback: fallback,
+            host: self.hosts)
     }
 
-    private static func startConnecting(_ parameters: [(keyword: String, value: String)]) -> OpaquePointer? {
+    private static func startConnecting(
+        _ parameters: [(keyword: String, value: String)]
+    ) -> OpaquePointer? {
         let keywords = parameters.map { strdup($0.keyword) }
         let values = parameters.map { strdup($0.value) }
         defer {

@@ -14,7 +14,8 @@ enum PipelineSync {
     private typealias SyncFunction = @convention(c) (OpaquePointer?) -> Int32
 
     private static let queueOnly: SyncFunction? = {
-        guard let library = dlopen(nil, RTLD_NOW), let symbol = dlsym(library, "PQsendPipelineSync") else {
+        guard let library = dlopen(nil, RTLD_NOW), let symbol = dlsym(library, "PQsendPipelineSync")
+        else {
             return nil
         }
         return unsafeBitCast(symbol, to: SyncFunction.self)

@@ -49,6 +49,7 @@ public struct PostgresConfiguration: Sendable {
         }
 
         var parameters = try Self.parse(self.connectionString)
+        try Self.checkValues(parameters)
         if let name = self.applicationName {
             parameters.removeAll { $0.keyword == "application_name" }
             parameters.append(("application_name", name))
@@ -95,6 +96,34 @@ public struct PostgresConfiguration: Sendable {
             cursor += 1
         }
         return parameters
+    }
+
+    /// Settings whose values libpq checks only when connecting, checked here so that a
+    /// typo is reported as a configuration error rather than a failed connection.
+    private static let enumerated: [String: Set<String>] = [
+        "sslmode": ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"],
+        "target_session_attrs": [
+            "any", "read-write", "read-only", "primary", "standby", "prefer-standby",
+        ],
+        "gssencmode": ["disable", "prefer", "require"],
+    ]
+
+    private static func checkValues(
+        _ parameters: [(keyword: String, value: String)]
+    ) throws(PostgresError) {
+        for (keyword, value) in parameters {
+            if let allowed = Self.enumerated[keyword], !allowed.contains(value) {
+                let choices = allowed.sorted().joined(separator: ", ")
+                throw Self.invalid("\(keyword) must be one of \(choices), not \"\(value)\"")
+            }
+            if keyword == "port" {
+                let ports = value.split(separator: ",", omittingEmptySubsequences: false)
+                guard ports.allSatisfy({ $0.isEmpty || UInt16($0) != nil }) else {
+                    throw Self.invalid(
+                        "port must be a number from 1 to 65535 or a list of them, not \"\(value)\"")
+                }
+            }
+        }
     }
 
     private static func invalid(_ message: String) -> PostgresError {

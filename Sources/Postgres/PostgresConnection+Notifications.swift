@@ -9,7 +9,8 @@ extension PostgresConnection {
 
         self.requestCounter += 1
         let id = self.requestCounter
-        let (stream, continuation) = AsyncThrowingStream<PostgresNotification, any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<PostgresNotification, any Error>
+            .makeStream()
         continuation.onTermination = { [weak self] _ in
             guard let self else { return }
             self.loop.execute {
@@ -37,10 +38,13 @@ extension PostgresConnection {
         guard self.listeners[channel]?.isEmpty ?? true else { return }
 
         self.listeners[channel] = nil
-        guard self.connection != nil, let quoted = try? Self.quotedIdentifier(channel) else { return }
+        guard self.connection != nil, let quoted = try? Self.quotedIdentifier(channel) else {
+            return
+        }
         self.requestCounter += 1
         self.submit(
-            .unnamed(PostgresQuery(unsafeSQL: "UNLISTEN " + quoted)), id: self.requestCounter, waiter: .nobody)
+            .unnamed(PostgresQuery(unsafeSQL: "UNLISTEN " + quoted)), id: self.requestCounter,
+            waiter: .nobody)
     }
 
     /// Passes the notifications libpq has read to the sequences listening for them.
@@ -48,7 +52,8 @@ extension PostgresConnection {
         guard let connection = self.connection else { return }
         while let raw = PQnotifies(connection) {
             let notification = PostgresNotification(
-                channel: String(cString: raw.pointee.relname), payload: String(cString: raw.pointee.extra),
+                channel: String(cString: raw.pointee.relname),
+                payload: String(cString: raw.pointee.extra),
                 backendPID: raw.pointee.be_pid)
             PQfreemem(raw)
 

@@ -70,7 +70,8 @@ extension String: PostgresDecodable {
             return String(decoding: cell.bytes, as: UTF8.self)
         case .jsonb:
             guard cell.bytes.first == 1 else { throw cell.malformed(Self.self) }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: cell.bytes.dropFirst()), as: UTF8.self)
+            return String(
+                decoding: UnsafeRawBufferPointer(rebasing: cell.bytes.dropFirst()), as: UTF8.self)
         default:
             throw cell.typeMismatch(Self.self)
         }

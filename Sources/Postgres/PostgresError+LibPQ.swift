@@ -6,7 +6,9 @@ extension PostgresError {
     /// otherwise; a terminated session (57P01 to 57P03) becomes `connectionClosed`.
     init(result: OpaquePointer, host: String?, cancelRequested: Bool = false) {
         func field(_ code: Character) -> String? {
-            guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else {
+                return nil
+            }
             return String(cString: value)
         }
 

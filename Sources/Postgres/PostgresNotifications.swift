@@ -12,7 +12,8 @@ public struct PostgresNotification: Sendable, Hashable {
     }
 }
 
-typealias NotificationContinuation = AsyncThrowingStream<PostgresNotification, any Error>.Continuation
+typealias NotificationContinuation = AsyncThrowingStream<PostgresNotification, any Error>
+    .Continuation
 
 /// The notifications of one channel, in the order the server delivered them, from
 /// `PostgresConnection.listen(_:)`.

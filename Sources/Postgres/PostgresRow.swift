@@ -48,7 +48,8 @@ public struct PostgresRow: Sendable {
         _ type: Value.Type, column name: String
     ) throws(PostgresError) -> Value {
         guard let column = self.storage.columnIndex(named: name) else {
-            throw PostgresError(code: .decoding, message: "the result has no column named \"\(name)\"")
+            throw PostgresError(
+                code: .decoding, message: "the result has no column named \"\(name)\"")
         }
         return try self.decode(type, at: column)
     }
@@ -67,7 +68,9 @@ public struct PostgresRow: Sendable {
         }
 
         var column = 0
-        func next<Element: PostgresDecodable>(_ type: Element.Type) throws(PostgresError) -> Element {
+        func next<Element: PostgresDecodable>(
+            _ type: Element.Type
+        ) throws(PostgresError) -> Element {
             defer { column += 1 }
             return try self.decode(type, at: column)
         }

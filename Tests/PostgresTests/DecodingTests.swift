@@ -11,7 +11,8 @@ struct DecodingTests {
     ) async throws {
         for value in values {
             let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT $1::\(sqlType) AS value", binds: Self.binds(value)))
+                PostgresQuery(unsafeSQL: "SELECT $1::\(sqlType) AS value", binds: Self.binds(value))
+            )
             let decoded = try rows[0].decode(Value.self, at: 0)
             #expect(decoded == value, "\(sqlType) round trip of \(value)")
         }
@@ -28,7 +29,8 @@ struct DecodingTests {
         try await TestDatabase.withConnection { connection in
             try await self.roundTrip([Int16.min, -1, 0, 1, Int16.max], as: "int2", on: connection)
             try await self.roundTrip([Int32.min, -7, 0, 42, Int32.max], as: "int4", on: connection)
-            try await self.roundTrip([Int64.min, -1, 0, 1 << 40, Int64.max], as: "int8", on: connection)
+            try await self.roundTrip(
+                [Int64.min, -1, 0, 1 << 40, Int64.max], as: "int8", on: connection)
             try await self.roundTrip([Int.min, 0, Int.max], as: "int8", on: connection)
             try await self.roundTrip([true, false], as: "bool", on: connection)
             try await self.roundTrip(
@@ -51,13 +53,17 @@ struct DecodingTests {
                 as: "text", on: connection)
             try await self.roundTrip(["short", "ünïcödé"], as: "varchar", on: connection)
             try await self.roundTrip(
-                [[], [0], [0, 255, 1, 254], [UInt8](repeating: 7, count: 70_000)], as: "bytea", on: connection)
+                [[], [0], [0, 255, 1, 254], [UInt8](repeating: 7, count: 70_000)], as: "bytea",
+                on: connection)
             try await self.roundTrip(
-                [UUID(), UUID(uuidString: "00000000-0000-0000-0000-000000000000")!], as: "uuid", on: connection)
+                [UUID(), UUID(uuidString: "00000000-0000-0000-0000-000000000000")!], as: "uuid",
+                on: connection)
             try await self.roundTrip(
                 [
-                    Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_767_225_600.123456),
-                    Date(timeIntervalSince1970: -2_208_988_800), Date(timeIntervalSince1970: 4_102_444_800),
+                    Date(timeIntervalSince1970: 0),
+                    Date(timeIntervalSince1970: 1_767_225_600.123456),
+                    Date(timeIntervalSince1970: -2_208_988_800),
+                    Date(timeIntervalSince1970: 4_102_444_800),
                 ],
                 as: "timestamptz", on: connection)
         }
@@ -74,7 +80,8 @@ struct DecodingTests {
                        to_char(\(when) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS'),
                        encode(\([UInt8]([1, 2, 255])), 'hex'), \("ïñ")::text
                 """)
-            let values = try rows[0].decode((String, String, String, String, String, String, String).self)
+            let values = try rows[0].decode(
+                (String, String, String, String, String, String, String).self)
             #expect(values.0 == "12345")
             #expect(values.1 == "true")
             #expect(values.2 == "2.5")
@@ -91,7 +98,11 @@ struct DecodingTests {
             let none: Int64? = nil
             let text: String? = nil
             let rows = try await connection.query(
-                "SELECT \(none) IS NULL, \(text)::text, \(Int32?(5)), NULL::uuid, NULL::bytea, NULL::timestamptz")
+                """
+                SELECT \(none) IS NULL, \(text)::text, \(Int32?(5)),
+                       NULL::uuid, NULL::bytea, NULL::timestamptz
+                """
+            )
             let row = rows[0]
             #expect(try row.decode(Bool.self, at: 0))
             #expect(try row.decode(String?.self, at: 1) == nil)
@@ -120,14 +131,19 @@ struct DecodingTests {
     @Test("a type mismatch names the column, its PostgreSQL type and the Swift type")
     func mismatchIsClear() async throws {
         try await TestDatabase.withConnection { connection in
-            let rows = try await connection.query("SELECT 'Dr Okafor'::text AS referrer, NULL::int4 AS site")
-            let mismatch = #expect(throws: PostgresError.self) { try rows[0].decode(Int64.self, at: 0) }
+            let rows = try await connection.query(
+                "SELECT 'Dr Okafor'::text AS referrer, NULL::int4 AS site")
+            let mismatch = #expect(throws: PostgresError.self) {
+                try rows[0].decode(Int64.self, at: 0)
+            }
             #expect(mismatch?.code == .decoding)
             #expect(mismatch?.message.contains("\"referrer\"") == true)
             #expect(mismatch?.message.contains("text") == true)
             #expect(mismatch?.message.contains("Int64") == true)
 
-            let null = #expect(throws: PostgresError.self) { try rows[0].decode(Int32.self, column: "site") }
+            let null = #expect(throws: PostgresError.self) {
+                try rows[0].decode(Int32.self, column: "site")
+            }
             #expect(null?.code == .decoding)
             #expect(null?.message.contains("\"site\"") == true)
             #expect(null?.message.contains("NULL") == true)
@@ -136,18 +152,39 @@ struct DecodingTests {
                 try rows[0].decode((String, Int32?, Int32?).self)
             }
             #expect(narrowing?.code == .decoding)
-            let missing = #expect(throws: PostgresError.self) { try rows[0].decode(Int32.self, column: "nope") }
+            let missing = #expect(throws: PostgresError.self) {
+                try rows[0].decode(Int32.self, column: "nope")
+            }
             #expect(missing?.message.contains("nope") == true)
-            let outOfRange = #expect(throws: PostgresError.self) { try rows[0].decode(Int32.self, at: 9) }
+            let outOfRange = #expect(throws: PostgresError.self) {
+                try rows[0].decode(Int32.self, at: 9)
+            }
             #expect(outOfRange?.code == .decoding)
+        }
+    }
+
+    @Test("text holding NUL is refused before sending, not cut short")
+    func nulInText() async throws {
+        try await TestDatabase.withConnection { connection in
+            let value = "before\u{0}after"
+            let error = await #expect(throws: PostgresError.self) {
+                try await connection.query("SELECT \(Int64(1)), \(value)::text")
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message.contains("$2") == true)
+            let fine = try await connection.query("SELECT \("fine")::text")
+            #expect(try fine[0].decode(String.self, at: 0) == "fine")
         }
     }
 
     @Test("numeric is refused for Double rather than guessed at")
     func numericRefused() async throws {
         try await TestDatabase.withConnection { connection in
-            let rows = try await connection.query("SELECT 1.5::numeric AS amount, 1.5::numeric::text")
-            let error = #expect(throws: PostgresError.self) { try rows[0].decode(Double.self, at: 0) }
+            let rows = try await connection.query(
+                "SELECT 1.5::numeric AS amount, 1.5::numeric::text")
+            let error = #expect(throws: PostgresError.self) {
+                try rows[0].decode(Double.self, at: 0)
+            }
             #expect(error?.message.contains("numeric") == true)
             #expect(try rows[0].decode(String.self, at: 1) == "1.5")
         }

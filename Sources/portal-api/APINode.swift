@@ -1,0 +1,51 @@
+import HTTP
+import Postgres
+import Reactor
+import Telemetry
+
+/// The pieces of one API node: the application's routes, the readiness check and the
+/// HTTP server that serves them.
+struct APINode {
+    let server: HTTPServer
+
+    init(
+        configuration: APIConfiguration, group: EventLoopGroup, metrics: Metrics, logger: Logger
+    ) throws {
+        var router = Router()
+        if let webRoot = configuration.webRoot {
+            let files = try StaticFiles(root: webRoot)
+            try router.add(.get, "/*path", RouteLabel("/*path", files))
+        }
+
+        var readiness: ReadinessProbe = { false }
+        if let url = configuration.databaseURL {
+            let database = PostgresConfiguration(
+                connectionString: url, applicationName: "portal-api",
+                connectTimeout: configuration.http.readinessDeadline)
+            try database.validate()
+            let check = DatabaseReadiness(configuration: database, loop: group.loops[0], logger: logger)
+            readiness = { await check.check() }
+        }
+
+        self.server = try HTTPServer(
+            configuration: configuration.http, group: group, responder: router,
+            logger: logger.with("component", "http"), metrics: metrics, readiness: readiness)
+    }
+}
+
+/// Names the route a responder serves on its responses, for metrics and the access log.
+struct RouteLabel: HTTPResponder {
+    let pattern: String
+    let responder: any HTTPResponder
+
+    init(_ pattern: String, _ responder: any HTTPResponder) {
+        self.pattern = pattern
+        self.responder = responder
+    }
+
+    func respond(to request: HTTPRequest) async -> HTTPResponse {
+        var response = await self.responder.respond(to: request)
+        response.route = response.route ?? self.pattern
+        return response
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for the module are added with it.
