@@ -84,6 +84,7 @@ struct ConnectionFailureTests {
         let connection = try await PostgresConnection.connect(
             configuration, on: loop, logger: TestDatabase.logger)
         #expect(connection.port == "\(cluster.port)")
+        #expect(connection.host == "127.0.0.1")
         let rows = try await connection.query("SELECT current_setting('port')::int4")
         #expect(try rows[0].decode(Int.self, at: 0) == cluster.port)
         await connection.close()
