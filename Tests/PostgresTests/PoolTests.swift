@@ -15,7 +15,7 @@ import Testing
         let application = PoolFixture.uniqueApplicationName()
         try await PoolFixture.with(cluster, application: application) { pool in
             let observer = try await PoolFixture.observer(cluster)
-            let peak = PeakCounter()
+            let peak = ActivityPeak()
             let sampling = Task {
                 while !Task.isCancelled {
                     let count = try await observer.query(
@@ -143,7 +143,7 @@ import Testing
 }
 
 /// The largest value seen, from any thread.
-final class PeakCounter: Sendable {
+final class ActivityPeak: Sendable {
     private let peak = Mutex(0)
 
     func observe(_ value: Int) {
