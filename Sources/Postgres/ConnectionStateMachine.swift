@@ -153,6 +153,7 @@ struct ConnectionStateMachine<Waiter, Output> {
             _ = self.queued.popFirst()
             let key = StatementKey(sql: query.sql, types: query.binds.types)
             var exchange = Exchange(id: request.id, waiter: request.waiter, stage: .execute)
+            exchange.statement = key
             if let name = self.statements[key] {
                 exchange.statementName = name
                 self.inFlight.append(exchange)
@@ -166,7 +167,6 @@ struct ConnectionStateMachine<Waiter, Output> {
             let name = "s\(self.statementCounter)"
             self.statements[key] = name
             exchange.stage = .prepare
-            exchange.statement = key
             exchange.statementName = name
             self.inFlight.append(exchange)
             return .statement(query, name: name, prepare: true)
@@ -195,6 +195,10 @@ struct ConnectionStateMachine<Waiter, Output> {
             head.output = output
         case (.execute, .failure(let error)), (.script, .failure(let error)):
             head.error = head.error ?? self.substitute(error, for: head)
+            if error.sqlState == "26000" {
+                // Someone ran DEALLOCATE or DISCARD: prepare the text afresh next time.
+                self.forgetStatement(head)
+            }
         case (.execute, .aborted):
             head.error =
                 head.error
@@ -234,13 +238,21 @@ struct ConnectionStateMachine<Waiter, Output> {
         return offset == 0 ? .cancelRunning : .none
     }
 
-    /// The connection is gone: every waiting caller is returned, to be failed with `error`.
-    mutating func close(_ error: PostgresError) -> [Waiter] {
+    /// The connection is gone: every waiting caller is returned with the error to fail it
+    /// with, `error` unless the server already said why its own statement was cut short.
+    mutating func close(_ error: PostgresError) -> [(waiter: Waiter, error: PostgresError)] {
         if case .closed = self.phase { return [] }
         self.phase = .closed(error)
         self.statements.removeAll()
         self.failedPrepares.removeAll()
-        return self.inFlight.removeAll().map(\.waiter) + self.queued.removeAll().map(\.waiter)
+
+        let inFlight = self.inFlight.removeAll().map { exchange in
+            if let own = exchange.error, own.code == .connectionClosed {
+                return (exchange.waiter, own)
+            }
+            return (exchange.waiter, error)
+        }
+        return inFlight + self.queued.removeAll().map { ($0.waiter, error) }
     }
 
     private mutating func complete() -> Effects {

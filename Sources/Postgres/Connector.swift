@@ -46,6 +46,10 @@ final class Connector: IOHandler, @unchecked Sendable {
 
     /// Connects, or fails with `connectionFailed`, `timeout` or `cancelled`.
     func establish() async throws(PostgresError) -> EstablishedConnection {
+        guard !Task.isCancelled else {
+            throw PostgresError(
+                code: .cancelled, message: "connecting was cancelled", host: self.hosts)
+        }
         let result = await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
                 self.loop.execute { self.start(continuation) }

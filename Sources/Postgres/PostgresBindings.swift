@@ -9,6 +9,8 @@ public struct PostgresBindings: Sendable {
     var lengths: [Int32] = []
     var formats: [Int32] = []
     var types: [UInt32] = []
+    /// The first text value (1-based) holding a NUL, which libpq would silently cut short.
+    var firstValueWithNUL: Int?
 
     public init() {}
 
@@ -27,7 +29,12 @@ public struct PostgresBindings: Sendable {
         let start = self.bytes.count
         encode(&self.bytes)
         let length = self.bytes.count - start
-        if format == .text || length == 0 {
+        if format == .text {
+            if self.firstValueWithNUL == nil && self.bytes[start...].contains(0) {
+                self.firstValueWithNUL = self.count + 1
+            }
+            self.bytes.append(0)
+        } else if length == 0 {
             self.bytes.append(0)
         }
         self.offsets.append(start)

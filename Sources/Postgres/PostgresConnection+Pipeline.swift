@@ -17,6 +17,23 @@ enum ResultWaiter {
 extension PostgresConnection {
     typealias Machine = ConnectionStateMachine<ResultWaiter, PostgresRows>
 
+    /// Refuses what libpq would send wrongly: too many parameters, or a NUL in the text,
+    /// which C strings would silently cut short.
+    func check(_ query: PostgresQuery) throws(PostgresError) {
+        var problem: String?
+        if query.binds.count > Int(UInt16.max) {
+            problem = "a statement takes at most 65535 parameters, not \(query.binds.count)"
+        } else if query.sql.utf8.contains(0) {
+            problem = "the statement text contains a NUL character"
+        } else if let index = query.binds.firstValueWithNUL {
+            problem = "parameter $\(index) contains a NUL character, which text cannot hold"
+        }
+        if let problem {
+            throw PostgresError(
+                code: .invalidArgument, message: problem, host: self.hostDescription)
+        }
+    }
+
     /// Queues a request; it is sent with the others queued in this turn of the loop.
     func submit(_ work: Machine.Work, id: UInt64, waiter: ResultWaiter) {
         if case .caller = waiter, Task.isCancelled {
@@ -134,7 +151,8 @@ extension PostgresConnection {
         }
     }
 
-    /// Takes every result libpq has complete and passes it to its caller.
+    /// Takes every result libpq has complete and passes it to its caller. Stops when
+    /// nothing more is owed, libpq needs more input, or the connection was closed.
     private func readResults() {
         while self.machine.expectsResults, let connection = self.connection {
             guard PQstatus(connection) != CONNECTION_BAD else {
@@ -167,14 +185,22 @@ extension PostgresConnection {
         case PGRES_COPY_IN:
             // Scripts may not feed COPY FROM STDIN: end it, and the server reports an error.
             PQclear(result)
-            _ = PQputCopyEnd(connection, "COPY FROM STDIN is not supported by this connection")
+            let message = "COPY FROM STDIN is not supported by this connection"
+            guard PQputCopyEnd(connection, message) == 1 else {
+                self.connectionLost("could not end COPY FROM STDIN")
+                return nil
+            }
+            self.flushOutput()
             return nil
         case PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            // libpq stays in COPY state until the data is read: the session cannot go on.
             PQclear(result)
             let error = PostgresError(
-                code: .unsupported, message: "COPY TO STDOUT is not supported by this connection",
+                code: .unsupported,
+                message: "COPY TO STDOUT is not supported by this connection, which is closed",
                 host: self.hostDescription)
-            return .failure(error)
+            self.shutdown(error, cause: error)
+            return nil
         default:
             let error = PostgresError(result: result, host: self.hostDescription)
             PQclear(result)
@@ -209,6 +235,10 @@ extension PostgresConnection {
 
     /// The caller of request `id` gave up: fail it now if it was not sent yet, otherwise
     /// ask the server to cancel it once it is the statement running.
+    ///
+    /// Known shortcoming: PostgreSQL cancels whatever the session runs when the cancel
+    /// request arrives. If the statement finished just before, the next one in the pipeline
+    /// (another caller's) is cancelled instead, and that caller sees a `timeout` error.
     func cancelRequest(_ id: UInt64) {
         switch self.machine.cancel(id) {
         case .failNow(let waiter):
@@ -238,8 +268,8 @@ extension PostgresConnection {
         PQfinish(connection)
 
         let observers = self.status.markClosed(cause: cause)
-        for waiter in self.machine.close(error) {
-            waiter.resume(.failure(error))
+        for (waiter, failure) in self.machine.close(error) {
+            waiter.resume(.failure(failure))
         }
         self.finishListeners(cause)
         if let cause {

@@ -84,12 +84,7 @@ public actor PostgresConnection {
     /// Cancelling the calling task cancels the statement on the server; the call then
     /// fails with `PostgresError.Code.cancelled`.
     public func query(_ query: PostgresQuery) async throws(PostgresError) -> PostgresRows {
-        guard query.binds.count <= Int(UInt16.max) else {
-            throw PostgresError(
-                code: .unsupported,
-                message: "a statement takes at most 65535 parameters, not \(query.binds.count)",
-                host: self.hostDescription)
-        }
+        try self.check(query)
         guard let rows = try await self.perform(.statement(query)) else {
             throw PostgresError(
                 code: .protocolViolation, message: "the statement completed without a result",
@@ -104,7 +99,7 @@ public actor PostgresConnection {
     public func execute(script: String) async throws(PostgresError) {
         guard !script.utf8.contains(0) else {
             throw PostgresError(
-                code: .unsupported, message: "the script contains a NUL character",
+                code: .invalidArgument, message: "the script contains a NUL character",
                 host: self.hostDescription)
         }
         _ = try await self.perform(.script(script))

@@ -66,11 +66,12 @@ extension Date: PostgresEncodable {
     public static var postgresType: PostgresDataType { .timestamptz }
 
     /// Microseconds since 2000-01-01 UTC; `distantPast`/`distantFuture` and anything
-    /// beyond PostgreSQL's range become `-infinity`/`infinity`.
+    /// beyond PostgreSQL's range become `-infinity`/`infinity`, and so does a NaN date,
+    /// which no timestamp can hold.
     public func encode(into buffer: inout [UInt8]) {
         let micros = (self.timeIntervalSinceReferenceDate + Self.postgresEpochOffset) * 1_000_000
         let value: Int64
-        if micros >= 9.2e18 {
+        if micros >= 9.2e18 || micros.isNaN {
             value = .max
         } else if micros <= -9.2e18 {
             value = .min

@@ -1,5 +1,7 @@
 import Foundation
 import PortalTesting
+import Postgres
+import Reactor
 import Testing
 
 /// The primary + synchronous standby pair that replication and failover tests use.
@@ -28,10 +30,27 @@ struct ClusterPairHarnessTests {
             #expect(multiHost.contains("port=\(pair.primary.port),\(pair.standby.port)"))
             #expect(multiHost.contains("target_session_attrs=read-write"))
 
+            #expect(try await self.reachedPort(pair, "read-write") == pair.primary.port)
+            #expect(try await self.reachedPort(pair, "standby") == pair.standby.port)
+
             try await pair.primary.stop(mode: .immediate)
             try await pair.standby.promote()
+            #expect(try await self.reachedPort(pair, "read-write") == pair.standby.port)
             try await pair.standby.psql("INSERT INTO shipped VALUES (43);")
             #expect(try await pair.standby.psql("SELECT count(*) FROM shipped;") == "2")
         }
+    }
+
+    /// Connects through libpq with the pair's multi-host string and reports the port reached.
+    private func reachedPort(_ pair: TestClusterPair, _ attributes: String) async throws -> Int {
+        let loop = try EventLoop(name: "pair-multi-host")
+        defer { loop.shutdown() }
+        let configuration = PostgresConfiguration(
+            connectionString: pair.multiHostConnectionString(targetSessionAttrs: attributes))
+        let connection = try await PostgresConnection.connect(
+            configuration, on: loop, logger: TestDatabase.logger)
+        let port = Int(connection.port) ?? 0
+        await connection.close()
+        return port
     }
 }

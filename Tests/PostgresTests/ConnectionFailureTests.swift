@@ -84,6 +84,7 @@ struct ConnectionFailureTests {
         let connection = try await PostgresConnection.connect(
             configuration, on: loop, logger: TestDatabase.logger)
         #expect(connection.port == "\(cluster.port)")
+        #expect(connection.host == "127.0.0.1")
         let rows = try await connection.query("SELECT current_setting('port')::int4")
         #expect(try rows[0].decode(Int.self, at: 0) == cluster.port)
         await connection.close()
@@ -145,6 +146,31 @@ struct ConnectionFailureTests {
         #expect(after?.code == .connectionClosed)
         #expect(killer.isUsable)
         await killer.close()
+    }
+
+    @Test("a connection dropped without close() ends its server session")
+    func droppedConnectionIsFreed() async throws {
+        let configuration = try await TestDatabase.configuration()
+        let loop = try EventLoop(name: "pg-drop")
+        defer { loop.shutdown() }
+        let observer = try await PostgresConnection.connect(
+            configuration, on: loop, logger: TestDatabase.logger)
+
+        var dropped: PostgresConnection? = try await PostgresConnection.connect(
+            configuration, on: loop, logger: TestDatabase.logger)
+        let pid = try #require(dropped?.backendPID)
+        _ = try await dropped?.query("SELECT 1")
+        dropped = nil
+
+        var alive = true
+        for _ in 0..<100 where alive {
+            let rows = try await observer.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)")
+            alive = try rows[0].decode(Int64.self, at: 0) > 0
+            if alive { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(!alive)
+        await observer.close()
     }
 
     @Test("closing fails pending callers, ends usability and tells observers it was deliberate")

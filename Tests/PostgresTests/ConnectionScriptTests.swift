@@ -85,4 +85,15 @@ struct ConnectionScriptTests {
             #expect(try await connection.query("SELECT 2")[0].decode(Int.self, at: 0) == 2)
         }
     }
+
+    @Test("COPY TO STDOUT in a script fails clearly and closes the connection it would wedge")
+    func copyOutRefused() async throws {
+        try await TestDatabase.withConnection { connection in
+            let error = await #expect(throws: PostgresError.self) {
+                try await connection.execute(script: "COPY (SELECT 1) TO STDOUT")
+            }
+            #expect(error?.code == .unsupported)
+            #expect(!connection.isUsable)
+        }
+    }
 }

@@ -173,7 +173,9 @@ struct ConnectionStateMachineTests {
         _ = machine.nextOutgoing()
 
         let lost = PostgresError(code: .connectionClosed, message: "gone")
-        #expect(machine.close(lost) == ["caller 1", "caller 2", "caller 3", "caller 4"])
+        let failed = machine.close(lost)
+        #expect(failed.map(\.waiter) == ["caller 1", "caller 2", "caller 3", "caller 4"])
+        #expect(failed.allSatisfy { $0.error.message == "gone" })
         #expect(machine.close(lost).isEmpty)
         #expect(
             machine.enqueue(self.request(5, self.statement("SELECT 5")))?.code == .connectionClosed)

@@ -163,6 +163,20 @@ struct DecodingTests {
         }
     }
 
+    @Test("text holding NUL is refused before sending, not cut short")
+    func nulInText() async throws {
+        try await TestDatabase.withConnection { connection in
+            let value = "before\u{0}after"
+            let error = await #expect(throws: PostgresError.self) {
+                try await connection.query("SELECT \(Int64(1)), \(value)::text")
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message.contains("$2") == true)
+            let fine = try await connection.query("SELECT \("fine")::text")
+            #expect(try fine[0].decode(String.self, at: 0) == "fine")
+        }
+    }
+
     @Test("numeric is refused for Double rather than guessed at")
     func numericRefused() async throws {
         try await TestDatabase.withConnection { connection in

@@ -63,6 +63,8 @@ struct NotificationTests {
         try await Task.sleep(for: .milliseconds(50))
         iterating.cancel()
         _ = await iterating.result
+        let remaining = try await listener.query("SELECT pg_listening_channels()")
+        #expect(remaining.isEmpty, "cancelling the iteration unlistens")
 
         let second = try await listener.listen("two")
         let pid = listener.backendPID
