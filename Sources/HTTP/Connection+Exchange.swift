@@ -83,11 +83,14 @@ extension Connection {
     }
 
     /// Counts the request and writes its access-log line.
-    private func record(_ exchange: Exchange, _ response: HTTPResponse, bytes: Int, request: HTTPRequest?) {
+    private func record(
+        _ exchange: Exchange, _ response: HTTPResponse, bytes: Int, request: HTTPRequest?
+    ) {
         let elapsed = UInt64(max(0, Monotonic.now() - exchange.started))
         let route = response.route ?? "unmatched"
         if let metrics = self.server.metrics {
-            self.host.loopMetrics.record(metrics, route: route, status: response.status.code, nanoseconds: elapsed)
+            self.host.loopMetrics.record(
+                metrics, route: route, status: response.status.code, nanoseconds: elapsed)
         }
 
         let logger = self.server.logger
