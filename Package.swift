@@ -54,6 +54,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "postgres-bench",
+            dependencies: ["Postgres", "PortalTesting", "Reactor", "Telemetry"],
+            path: "bench/postgres",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
         // libFuzzer target for the HTTP request parser (scripts/fuzz-http); a plain build
         // makes a tool that replays saved inputs.
         .executableTarget(

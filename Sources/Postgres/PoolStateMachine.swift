@@ -41,6 +41,8 @@ struct PoolStateMachine {
     enum Failure: Equatable {
         /// Nothing became available within the acquire timeout.
         case exhausted(waited: Int64, maximum: Int, lastConnectError: String?)
+        /// The caller's task was cancelled while it waited.
+        case cancelled
         case shutDown
     }
 
@@ -121,6 +123,14 @@ struct PoolStateMachine {
         self.openForDemand(now: now, into: &actions)
         self.reserveForExclusiveWaiters()
         return actions
+    }
+
+    /// A waiting caller's task was cancelled: it stops waiting.
+    mutating func cancelAcquire(_ request: PoolRequestID) -> [Action] {
+        guard let index = self.waiters.firstIndex(where: { $0.id == request }) else { return [] }
+
+        _ = self.removeWaiter(at: index)
+        return [.cancel(.acquireDeadline(request)), .fail(request, .cancelled)]
     }
 
     /// A caller is done with a connection. `discard` drops it (broken, or the server is no

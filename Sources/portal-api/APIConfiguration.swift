@@ -34,6 +34,7 @@ struct APIConfiguration {
         ("PORTAL_HTTP_HOST", "address to listen on (0.0.0.0)"),
         ("PORTAL_HTTP_PORT", "port, 1-65535 (8080)"),
         ("PORTAL_HTTP_LOOPS", "event loops, 1-256 (one per core)"),
+        ("PORTAL_HTTP_ACCEPT", "per-loop (SO_REUSEPORT) or distributed (one acceptor) (distributed)"),
         ("PORTAL_LOG_LEVEL", "trace, debug, info, warning or error (info)"),
         ("PORTAL_ACCESS_LOG_LEVEL", "level of the per-request access log (info)"),
         ("PORTAL_HTTP_MAX_CONNECTIONS", "open connections before 503 (10000)"),
@@ -61,6 +62,7 @@ struct APIConfiguration {
         configuration.http.host = settings.string("PORTAL_HTTP_HOST") ?? "0.0.0.0"
         configuration.http.port = try settings.integer("PORTAL_HTTP_PORT", 1...65535) ?? 8080
         configuration.loops = try settings.integer("PORTAL_HTTP_LOOPS", 1...256) ?? EventLoopGroup.coreCount
+        configuration.http.accepting = try settings.accepting("PORTAL_HTTP_ACCEPT") ?? .distributed
         configuration.logLevel = try settings.level("PORTAL_LOG_LEVEL") ?? .info
         configuration.http.accessLogLevel = try settings.level("PORTAL_ACCESS_LOG_LEVEL") ?? .info
 
@@ -132,6 +134,17 @@ private struct Settings {
             throw ConfigurationError(variable: name, value: text, expected: "trace, debug, info, warning or error")
         }
         return level
+    }
+
+    mutating func accepting(
+        _ name: String
+    ) throws(ConfigurationError) -> HTTPServerConfiguration.Accepting? {
+        switch self.string(name) {
+        case nil: return nil
+        case "per-loop": return .perLoop
+        case "distributed": return .distributed
+        case let other?: throw ConfigurationError(variable: name, value: other, expected: "per-loop or distributed")
+        }
     }
 
     mutating func folder(_ name: String) throws(ConfigurationError) -> String? {

@@ -41,6 +41,7 @@ do {
         logger.info("stopping", [("signal", .int(Int64(signal)))])
         Task {
             await node.server.shutdown()
+            await node.database?.close()
             stopped.signal()
         }
     }

@@ -54,6 +54,15 @@ private func jsonBody(_ items: Int) -> [UInt8] {
         #expect(try gunzip(small) == body)
     }
 
+    @Test func poolPlugsIntoTheServersCompressionHook() throws {
+        let pool = GzipPool()
+        let compression = HTTPServerConfiguration.Compression(gzip: pool.compressedOrNil)
+        let body = jsonBody(100)
+
+        let compressed = try #require(compression.gzip?(body))
+        #expect(try gunzip(compressed) == body)
+    }
+
     @Test func poolLendsWorkingCompressorsToConcurrentCallers() async throws {
         let pool = GzipPool(capacity: 2)
         let body = jsonBody(100)

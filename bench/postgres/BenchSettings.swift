@@ -1,0 +1,58 @@
+import Foundation
+
+/// The benchmark's knobs, from the environment, with the defaults the comparison is made at.
+struct BenchSettings: Sendable {
+    /// Transactions per side, split evenly between the clients.
+    var transactions = 100_000
+    var clients = 16
+    /// The most connections the module's pool may open.
+    var poolConnections = 4
+    /// Each side stops after this long even if unfinished (and the result says so).
+    var timeLimit: Duration = .seconds(180)
+
+    static let schema = """
+        CREATE TABLE bench_items (id bigserial PRIMARY KEY, payload int8 NOT NULL);
+        """
+
+    static func fromEnvironment() -> BenchSettings {
+        var settings = BenchSettings()
+        let environment = ProcessInfo.processInfo.environment
+        if let value = environment["BENCH_TRANSACTIONS"].flatMap(Int.init), value > 0 {
+            settings.transactions = value
+        }
+        if let value = environment["BENCH_POOL_CONNECTIONS"].flatMap(Int.init), value > 0 {
+            settings.poolConnections = value
+        }
+        if let value = environment["BENCH_TIME_LIMIT_SECONDS"].flatMap(Int.init), value > 0 {
+            settings.timeLimit = .seconds(value)
+        }
+        settings.transactions -= settings.transactions % settings.clients
+        return settings
+    }
+}
+
+/// What one side achieved.
+struct BenchResult {
+    var transactions: Int
+    var seconds: Double
+    /// Per-transaction latencies in microseconds.
+    var latencies: [Double]
+
+    var throughput: Double { Double(self.transactions) / self.seconds }
+
+    func percentile(_ fraction: Double) -> Double {
+        guard !self.latencies.isEmpty else { return 0 }
+        let sorted = self.latencies.sorted()
+        let index = min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))
+        return sorted[index]
+    }
+
+    func line(label: String) -> String {
+        let padded = label.padding(toLength: 44, withPad: " ", startingAt: 0)
+        return padded
+            + String(
+                format: " %9.0f tx/s   p50 %6.3f ms   p99 %6.3f ms   (%d tx in %.2f s)",
+                self.throughput, self.percentile(0.50) / 1000, self.percentile(0.99) / 1000,
+                self.transactions, self.seconds)
+    }
+}

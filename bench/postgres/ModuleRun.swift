@@ -1,0 +1,70 @@
+import PortalTesting
+import Postgres
+import Reactor
+import Telemetry
+
+/// The same workload through a `PostgresPool`: 16 tasks on the pool's loop, each running
+/// INSERT ... RETURNING id then SELECT by that id, and checking the row it gets back.
+enum ModuleRun {
+    static func run(on cluster: TestCluster, _ settings: BenchSettings) async throws -> BenchResult {
+        let loop = try EventLoop(name: "bench")
+        defer { loop.shutdown() }
+        var configuration = PostgresPoolConfiguration(
+            connection: PostgresConfiguration(
+                connectionString: cluster.connectionString(), applicationName: "postgres-bench"))
+        configuration.minimumConnections = settings.poolConnections
+        configuration.maximumConnections = settings.poolConnections
+        let pool = try PostgresPool(
+            configuration: configuration, on: loop, logger: Logger(label: "bench", level: .warning))
+
+        _ = try await Self.clients(pool, loop: loop, perClient: 50, settings: settings)
+
+        let start = Monotonic.now()
+        let latencies = try await Self.clients(
+            pool, loop: loop, perClient: settings.transactions / settings.clients, settings: settings)
+        let seconds = Double(Monotonic.now() - start) / 1e9
+        await pool.close()
+
+        return BenchResult(transactions: latencies.count, seconds: seconds, latencies: latencies)
+    }
+
+    /// Runs the clients to completion (or the time limit) and returns every latency in µs.
+    private static func clients(
+        _ pool: PostgresPool, loop: EventLoop, perClient: Int, settings: BenchSettings
+    ) async throws -> [Double] {
+        let deadline = Monotonic.now() + settings.timeLimit.nanoseconds
+        return try await withThrowingTaskGroup(of: [Double].self) { group in
+            for client in 0..<settings.clients {
+                group.addTask(executorPreference: loop) {
+                    try await Self.client(client, pool, count: perClient, deadline: deadline)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append(contentsOf: $1) }
+        }
+    }
+
+    private static func client(
+        _ client: Int, _ pool: PostgresPool, count: Int, deadline: Int64
+    ) async throws -> [Double] {
+        var latencies: [Double] = []
+        latencies.reserveCapacity(count)
+        var random = SystemRandomNumberGenerator()
+
+        for _ in 0..<count {
+            let started = Monotonic.now()
+            guard started < deadline else { break }
+
+            let payload = Int64.random(in: 1...1_000_000_000, using: &random)
+            let inserted = try await pool.query(
+                "INSERT INTO bench_items (payload) VALUES (\(payload)) RETURNING id")
+            let id = try inserted[0].decode(Int64.self, at: 0)
+            let selected = try await pool.query("SELECT id, payload FROM bench_items WHERE id = \(id)")
+            guard try selected[0].decode(Int64.self, at: 1) == payload else {
+                throw BenchFailure("client \(client) read back a different payload for id \(id)")
+            }
+
+            latencies.append(Double(Monotonic.now() - started) / 1000)
+        }
+        return latencies
+    }
+}
