@@ -42,10 +42,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "PortalTesting", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(name: "Tenancy", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(
+            name: "Audit",
+            dependencies: ["COpenSSL", "Postgres", "Tenancy"],
+            swiftSettings: strict
+        ),
 
         .executableTarget(
             name: "portalctl",
-            dependencies: ["Postgres", "Migrations", "Telemetry"],
+            dependencies: ["Audit", "Migrations", "Postgres", "Reactor", "Tenancy", "Telemetry"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -83,6 +89,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+        .testTarget(
+            name: "TenancyTests",
+            dependencies: ["Tenancy", "Migrations", "PortalTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "Tenancy", "Migrations", "PortalTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
     ]
 )

@@ -34,8 +34,7 @@ public final class GzipPool: Sendable {
         return try body(compressor)
     }
 
-    /// The compressed body, or nil when zlib fails: the shape of the server's gzip hook, so
-    /// `HTTPServerConfiguration.Compression(gzip: pool.compressedOrNil)` wires it in.
+    /// The compressed body, or nil when zlib fails (the caller then sends it as it is).
     public func compressedOrNil(_ input: [UInt8]) -> [UInt8]? {
         try? self.compress(input)
     }

@@ -34,7 +34,8 @@ let stopped = DispatchSemaphore(value: 0)
 do {
     let group = try EventLoopGroup(count: configuration.loops, name: "http")
     let metrics = Metrics()
-    let node = try APINode(configuration: configuration, group: group, metrics: metrics, logger: logger)
+    let node = try APINode(
+        configuration: configuration, group: group, metrics: metrics, logger: logger)
     try node.server.start()
 
     let watcher = try SignalWatcher(signals: [SIGTERM, SIGINT], loop: group.loops[0]) { signal in
@@ -48,7 +49,8 @@ do {
     logger.info(
         "started",
         [
-            ("http.host", .string(configuration.http.host)), ("http.port", .int(Int64(node.server.port))),
+            ("http.host", .string(configuration.http.host)),
+            ("http.port", .int(Int64(node.server.port))),
             ("http.loops", .int(Int64(configuration.loops))),
             ("db.configured", .bool(configuration.databaseURL != nil)),
         ])
