@@ -131,7 +131,10 @@ struct ConstraintTests {
                     "\(role), site_id) VALUES (\(t), \(u), 'site_staff', '\(other.site)')", "23503",
                     "user_roles_tenant_id_site_id_site_kind_fkey"
                 ),
-                ("\(role)) VALUES (\(t), \(u), 'booking_clerk'), (\(t), \(u), 'superuser')", "23514", "user_roles_role_check"),
+                (
+                    "\(role)) VALUES (\(t), \(u), 'booking_clerk'), (\(t), \(u), 'superuser')", "23514",
+                    "user_roles_role_check"
+                ),
                 (
                     "\(role), irmer_entitled_by, irmer_entitled_from, irmer_modalities) VALUES "
                         + "(\(t), \(u), 'viewer', 'Director', '2024-01-01', '{MRI}')",
