@@ -76,7 +76,8 @@ final class Connection: IOHandler, @unchecked Sendable {
             let count = read(self.fd, self.host.readBuffer.baseAddress, self.host.readBuffer.count)
             if count > 0 {
                 if self.lingering || self.readingStopped { continue }
-                self.parser.append(UnsafeRawBufferPointer(rebasing: self.host.readBuffer[0..<count]))
+                self.parser.append(
+                    UnsafeRawBufferPointer(rebasing: self.host.readBuffer[0..<count]))
                 if count < self.host.readBuffer.count { break }
                 continue
             }
@@ -119,7 +120,10 @@ final class Connection: IOHandler, @unchecked Sendable {
             case .sendContinue:
                 let place = self.queue.reserve()
                 self.queue.fill(
-                    place, .init(bytes: Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), closesConnection: false))
+                    place,
+                    .init(
+                        bytes: Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), closesConnection: false)
+                )
                 self.flushQueue()
             case .request(let parsed):
                 self.requestsRead += 1

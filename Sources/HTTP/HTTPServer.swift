@@ -85,7 +85,8 @@ public final class HTTPServer: Sendable {
     /// is `.distributed`) and starts accepting.
     public func start() throws(HTTPServerError) {
         guard !self.started.exchange(true, ordering: .acquiringAndReleasing) else {
-            throw HTTPServerError(.alreadyStarted, "the server was already started", context: "start")
+            throw HTTPServerError(
+                .alreadyStarted, "the server was already started", context: "start")
         }
 
         var port = self.configuration.port
@@ -111,7 +112,8 @@ public final class HTTPServer: Sendable {
             }
         }
         self.logger.debug(
-            "listening", [("http.host", .string(self.configuration.host)), ("http.port", .int(Int64(port)))])
+            "listening",
+            [("http.host", .string(self.configuration.host)), ("http.port", .int(Int64(port)))])
     }
 
     /// Shuts down gracefully: stops accepting, turns `/readyz` to 503, closes idle

@@ -43,7 +43,8 @@ final class LoopServer: IOHandler, @unchecked Sendable {
         }
 
         let timeouts = server.configuration.timeouts
-        let shortest = [timeouts.header, timeouts.body, timeouts.idle, timeouts.linger].min() ?? .seconds(1)
+        let shortest =
+            [timeouts.header, timeouts.body, timeouts.idle, timeouts.linger].min() ?? .seconds(1)
         self.sweepInterval = max(.milliseconds(10), min(.seconds(1), shortest / 4))
         self.scheduleSweep()
     }
@@ -92,7 +93,8 @@ final class LoopServer: IOHandler, @unchecked Sendable {
             server.state.open.wrappingSubtract(1, ordering: .relaxed)
         }
 
-        let connection = Connection(fd: fd, peer: peer, host: self, server: server, counted: !rejected)
+        let connection = Connection(
+            fd: fd, peer: peer, host: self, server: server, counted: !rejected)
         self.connections[fd] = connection
         do {
             try self.loop.register(fd, interest: .readable, handler: connection)
@@ -114,7 +116,9 @@ final class LoopServer: IOHandler, @unchecked Sendable {
     private func pauseAccepting() {
         self.loop.deregister(self.listener)
         self.loop.schedule(after: .milliseconds(100)) { [self] in
-            guard self.listener >= 0, let server = self.server, !server.isShuttingDown else { return }
+            guard self.listener >= 0, let server = self.server, !server.isShuttingDown else {
+                return
+            }
             try? self.loop.register(self.listener, interest: .readable, handler: self)
         }
     }

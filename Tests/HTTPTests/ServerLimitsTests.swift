@@ -104,7 +104,8 @@ import Testing
         #expect(Array(zipped.body.prefix(2)) == [0x1F, 0x8B])
         #expect(zipped.body.count < 4096)
         #expect(refused.header("Content-Encoding") == nil && refused.body.count == 4096)
-        #expect(plain.header("Content-Encoding") == nil && plain.header("Vary") == "Accept-Encoding")
+        #expect(
+            plain.header("Content-Encoding") == nil && plain.header("Vary") == "Accept-Encoding")
         #expect(small.header("Content-Encoding") == nil && small.header("Vary") == nil)
     }
 }

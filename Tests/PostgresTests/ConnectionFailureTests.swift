@@ -148,6 +148,26 @@ struct ConnectionFailureTests {
         await killer.close()
     }
 
+    @Test("an idle session terminated by the server is noticed without any query")
+    func idleTermination() async throws {
+        let configuration = try await TestDatabase.configuration()
+        let loop = try EventLoop(name: "pg-idle")
+        defer { loop.shutdown() }
+        let idle = try await PostgresConnection.connect(
+            configuration, on: loop, logger: TestDatabase.logger)
+        let killer = try await PostgresConnection.connect(
+            configuration, on: loop, logger: TestDatabase.logger)
+        let closed = ClosedSignal()
+        idle.onClose { error in closed.signal(error) }
+
+        let pid = idle.backendPID
+        _ = try await killer.query("SELECT pg_terminate_backend(\(pid))")
+        let error = try await closed.wait(upTo: .seconds(5))
+        #expect(error?.isConnectionLoss == true)
+        #expect(!idle.isUsable)
+        await killer.close()
+    }
+
     @Test("a connection dropped without close() ends its server session")
     func droppedConnectionIsFreed() async throws {
         let configuration = try await TestDatabase.configuration()

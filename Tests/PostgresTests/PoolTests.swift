@@ -82,6 +82,7 @@ import Testing
     @Test func waitingPastTheAcquireTimeoutGivesAClearError() async throws {
         let cluster = try await TestCluster.shared()
         try await PoolFixture.with(cluster) { pool in
+            try await PoolFixture.waitForOpenConnections(pool, count: 1)
             try await pool.withConnection { _ in
                 let error = await #expect(throws: PostgresError.self) {
                     try await pool.query("SELECT 1")
@@ -197,6 +198,18 @@ enum PoolFixture {
         } catch {
             await pool.close()
             throw error
+        }
+    }
+
+    /// Waits (bounded) until the pool has opened `count` connections, so that a test's own
+    /// timing does not include connecting on a busy machine.
+    static func waitForOpenConnections(_ pool: PostgresPool, count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while await pool.statistics.open < count {
+            guard ContinuousClock.now < deadline else {
+                throw PostgresError(code: .timeout, message: "the pool did not open \(count) connections")
+            }
+            try await Task.sleep(for: .milliseconds(10))
         }
     }
 

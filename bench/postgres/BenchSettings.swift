@@ -37,6 +37,9 @@ struct BenchResult {
     var seconds: Double
     /// Per-transaction latencies in microseconds.
     var latencies: [Double]
+    /// CPU seconds the server and the client spent on the run.
+    var serverCPU = 0.0
+    var clientCPU = 0.0
 
     var throughput: Double { Double(self.transactions) / self.seconds }
 
@@ -48,11 +51,14 @@ struct BenchResult {
     }
 
     func line(label: String) -> String {
-        let padded = label.padding(toLength: 44, withPad: " ", startingAt: 0)
+        let padded = label.padding(toLength: 42, withPad: " ", startingAt: 0)
+        let perTransaction = 1e6 / Double(max(self.transactions, 1))
         return padded
             + String(
-                format: " %9.0f tx/s   p50 %6.3f ms   p99 %6.3f ms   (%d tx in %.2f s)",
+                format: " %7.0f tx/s  p50 %6.3f ms  p99 %6.3f ms  (%d tx in %.2f s;"
+                    + " CPU per tx: server %.0f us, client %.0f us)",
                 self.throughput, self.percentile(0.50) / 1000, self.percentile(0.99) / 1000,
-                self.transactions, self.seconds)
+                self.transactions, self.seconds, self.serverCPU * perTransaction,
+                self.clientCPU * perTransaction)
     }
 }

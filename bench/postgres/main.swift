@@ -5,6 +5,22 @@
 import Foundation
 import PortalTesting
 
+/// Runs one side and adds the CPU time the server and the client spent on it. The server's
+/// backends are counted once they have exited, so the pause lets them go.
+func measured(
+    _ postmaster: Int32, children: Bool, _ side: () async throws -> BenchResult
+) async throws -> BenchResult {
+    let serverBefore = CPUTime.server(postmaster: postmaster)
+    let clientBefore = CPUTime.process(children: children)
+
+    var result = try await side()
+    try await Task.sleep(for: .milliseconds(500))
+
+    result.serverCPU = CPUTime.server(postmaster: postmaster) - serverBefore
+    result.clientCPU = CPUTime.process(children: children) - clientBefore
+    return result
+}
+
 let settings = BenchSettings.fromEnvironment()
 let cluster = try await TestCluster.create()
 do {
@@ -12,10 +28,15 @@ do {
     print("workload: \(settings.transactions) transactions of INSERT ... RETURNING id + SELECT by id,")
     print("          \(settings.clients) concurrent clients, one throwaway cluster (port \(cluster.port))")
 
-    let baseline = try await PgbenchRun.run(on: cluster, settings)
+    let postmaster = cluster.postmasterPID ?? 0
+    let baseline = try await measured(postmaster, children: true) {
+        try await PgbenchRun.run(on: cluster, settings)
+    }
     print(baseline.line(label: "pgbench -M prepared -c \(settings.clients) -j 2"))
 
-    let module = try await ModuleRun.run(on: cluster, settings)
+    let module = try await measured(postmaster, children: false) {
+        try await ModuleRun.run(on: cluster, settings)
+    }
     print(module.line(label: "postgres module (pool, max \(settings.poolConnections) conns)"))
 
     await cluster.remove()

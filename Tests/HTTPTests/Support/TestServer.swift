@@ -64,7 +64,8 @@ struct EchoResponder: HTTPResponder {
     func respond(to request: HTTPRequest) async -> HTTPResponse {
         if request.path == "/echo" {
             return HTTPResponse(
-                status: .ok, headers: ["Content-Type": "application/octet-stream"], body: request.body, route: "/echo")
+                status: .ok, headers: ["Content-Type": "application/octet-stream"],
+                body: request.body, route: "/echo")
         }
         if request.path.hasPrefix("/sleep/"), let milliseconds = Int(request.path.dropFirst(7)) {
             try? await Task.sleep(for: .milliseconds(milliseconds))
