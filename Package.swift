@@ -36,9 +36,15 @@ let package = Package(
             dependencies: ["CLinux", "CZlib", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
+        .target(name: "Security", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(
             name: "Migrations",
-            dependencies: ["COpenSSL", "Postgres", "Reactor", "Telemetry"],
+            dependencies: ["Security", "Postgres", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Notifications",
+            dependencies: ["Security", "Postgres", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
         .target(name: "PortalTesting", dependencies: ["Postgres"], swiftSettings: strict),
@@ -100,5 +106,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
+        .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: strict),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: ["Notifications", "Security", "PortalTesting"],
+            swiftSettings: strict
+        ),
     ]
 )
