@@ -48,15 +48,29 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "PortalTesting", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(name: "Tenancy", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(
+            name: "Audit",
+            dependencies: ["COpenSSL", "Postgres", "Tenancy"],
+            swiftSettings: strict
+        ),
 
         .executableTarget(
             name: "portalctl",
-            dependencies: ["Postgres", "Migrations", "Telemetry"],
+            dependencies: ["Audit", "Migrations", "Postgres", "Reactor", "Tenancy", "Telemetry"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "portal-api",
             dependencies: ["HTTP", "Postgres", "Telemetry"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "postgres-bench",
+            dependencies: ["Postgres", "PortalTesting", "Reactor", "Telemetry"],
+            path: "bench/postgres",
+            exclude: ["run"],
             swiftSettings: strict
         ),
 
@@ -81,6 +95,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+        .testTarget(
+            name: "TenancyTests",
+            dependencies: ["Tenancy", "Migrations", "PortalTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "Tenancy", "Migrations", "PortalTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: strict),
         .testTarget(

@@ -19,10 +19,11 @@ extension Connection {
             acceptEncoding: head.headers["Accept-Encoding"]
         )
         self.lastPlace = exchange.place
-        let request = HTTPRequest(
+        var request = HTTPRequest(
             method: head.method, path: head.path, query: head.query, version: head.version,
             headers: head.headers, body: parsed.body, id: exchange.id, remoteAddress: self.peer
         )
+        request.baseLogger = self.server.logger
 
         if let response = self.server.immediateResponse(to: request) {
             self.finish(exchange, response, request: request)
@@ -31,7 +32,7 @@ extension Connection {
 
         self.server.metrics?.inFlight.increment()
         let server = self.server
-        Task(executorPreference: self.loop) { [self] in
+        Task(executorPreference: self.loop) { [self, request] in
             let response = await server.respond(to: request)
             server.metrics?.inFlight.decrement()
             if self.loop.inEventLoop {
@@ -83,11 +84,14 @@ extension Connection {
     }
 
     /// Counts the request and writes its access-log line.
-    private func record(_ exchange: Exchange, _ response: HTTPResponse, bytes: Int, request: HTTPRequest?) {
+    private func record(
+        _ exchange: Exchange, _ response: HTTPResponse, bytes: Int, request: HTTPRequest?
+    ) {
         let elapsed = UInt64(max(0, Monotonic.now() - exchange.started))
         let route = response.route ?? "unmatched"
         if let metrics = self.server.metrics {
-            self.host.loopMetrics.record(metrics, route: route, status: response.status.code, nanoseconds: elapsed)
+            self.host.loopMetrics.record(
+                metrics, route: route, status: response.status.code, nanoseconds: elapsed)
         }
 
         let logger = self.server.logger

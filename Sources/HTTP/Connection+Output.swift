@@ -30,7 +30,8 @@ extension Connection {
         while self.outboundSent < self.outbound.count && !self.closed {
             let written = self.outbound.withUnsafeBytes { bytes in
                 send(
-                    self.fd, bytes.baseAddress! + self.outboundSent, bytes.count - self.outboundSent,
+                    self.fd, bytes.baseAddress! + self.outboundSent,
+                    bytes.count - self.outboundSent,
                     Int32(MSG_NOSIGNAL))
             }
             if written > 0 {

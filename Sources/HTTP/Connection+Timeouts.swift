@@ -25,7 +25,8 @@ extension Connection {
             case .idle where !self.queue.isEmpty:
                 (next, limit) = (.none, .zero)
             case .idle:
-                (next, limit) = self.requestsRead == 0 ? (.head, timeouts.header) : (.idle, timeouts.idle)
+                (next, limit) =
+                    self.requestsRead == 0 ? (.head, timeouts.header) : (.idle, timeouts.idle)
             case .failed:
                 (next, limit) = (.none, .zero)
             }
@@ -53,7 +54,9 @@ extension Connection {
     /// last request it has read, which says `Connection: close`.
     func drain() {
         self.draining = true
-        if self.lingering || self.queue.isEmpty && self.outbound.isEmpty && self.parser.phase == .idle {
+        if self.lingering
+            || self.queue.isEmpty && self.outbound.isEmpty && self.parser.phase == .idle
+        {
             self.closeNow()
             return
         }

@@ -76,8 +76,12 @@ final class Connection: IOHandler, @unchecked Sendable {
             let count = read(self.fd, self.host.readBuffer.baseAddress, self.host.readBuffer.count)
             if count > 0 {
                 if self.lingering || self.readingStopped { continue }
-                self.parser.append(UnsafeRawBufferPointer(rebasing: self.host.readBuffer[0..<count]))
-                if count < self.host.readBuffer.count { break }
+                self.parser.append(
+                    UnsafeRawBufferPointer(rebasing: self.host.readBuffer[0..<count]))
+                // A short read emptied the socket; a paused or well-stocked parser waits, so
+                // that a client pipelining faster than it reads meets TCP's backpressure.
+                if count < self.host.readBuffer.count || self.readingPaused { break }
+                if self.parser.bufferedCount > Self.readAhead { break }
                 continue
             }
             if count == 0 {
@@ -119,7 +123,10 @@ final class Connection: IOHandler, @unchecked Sendable {
             case .sendContinue:
                 let place = self.queue.reserve()
                 self.queue.fill(
-                    place, .init(bytes: Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), closesConnection: false))
+                    place,
+                    .init(
+                        bytes: Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), closesConnection: false)
+                )
                 self.flushQueue()
             case .request(let parsed):
                 self.requestsRead += 1
@@ -147,4 +154,7 @@ final class Connection: IOHandler, @unchecked Sendable {
     }
 
     var loop: EventLoop { self.host.loop }
+
+    /// Unparsed bytes buffered before reading stops until the parser has taken some.
+    static let readAhead = 256 * 1024
 }

@@ -34,6 +34,11 @@ public final class GzipPool: Sendable {
         return try body(compressor)
     }
 
+    /// The compressed body, or nil when zlib fails (the caller then sends it as it is).
+    public func compressedOrNil(_ input: [UInt8]) -> [UInt8]? {
+        try? self.compress(input)
+    }
+
     /// Compresses one body with a pooled compressor.
     public func compress(_ input: [UInt8]) throws(GzipError) -> [UInt8] {
         try self.withCompressor { compressor throws(GzipError) in try compressor.compress(input) }

@@ -26,7 +26,8 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
         public static let duplicateHost = Code(rawValue: "http.duplicate_host")
         public static let invalidContentLength = Code(rawValue: "http.invalid_content_length")
         public static let conflictingFraming = Code(rawValue: "http.conflicting_framing")
-        public static let unsupportedTransferEncoding = Code(rawValue: "http.unsupported_transfer_encoding")
+        public static let unsupportedTransferEncoding = Code(
+            rawValue: "http.unsupported_transfer_encoding")
         public static let invalidChunk = Code(rawValue: "http.invalid_chunk")
         public static let bodyTooLarge = Code(rawValue: "http.body_too_large")
         public static let unsupportedExpectation = Code(rawValue: "http.unsupported_expectation")

@@ -32,7 +32,8 @@ extension HTTPServer {
 
     /// Answers a request that needs awaiting: `/readyz` with a probe, or the responder's.
     func respond(to request: HTTPRequest) async -> HTTPResponse {
-        if request.path == Self.readinessPath && (request.method == .get || request.method == .head) {
+        let readable = request.method == .get || request.method == .head
+        if request.path == Self.readinessPath && readable {
             return self.readinessResponse(ready: await self.checkReadiness())
         }
         return await self.responder.respond(to: request)
@@ -45,7 +46,8 @@ extension HTTPServer {
         guard let probe = self.readiness, !self.isShuttingDown else { return !self.isShuttingDown }
 
         let deadline = self.configuration.readinessDeadline
-        let ready = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+        let ready = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Bool, Never>) in
             let answer = FirstAnswer(continuation)
             Task { answer.give(await probe()) }
             Task {

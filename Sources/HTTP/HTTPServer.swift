@@ -28,6 +28,7 @@ public final class HTTPServer: Sendable {
     let gzip: GzipResponder?
 
     let state = ServerState()
+    private let nextLoop = Atomic<Int>(0)
     private let boundPort = Atomic<Int>(0)
     private let started = Atomic<Bool>(false)
 
@@ -80,15 +81,18 @@ public final class HTTPServer: Sendable {
     /// True from the moment shutdown begins: `/readyz` answers 503 from then on.
     public var isShuttingDown: Bool { self.state.draining.load(ordering: .acquiring) }
 
-    /// Binds one listening socket per loop and starts accepting.
+    /// Binds the listening sockets (one per loop, or one on the first loop when accepting
+    /// is `.distributed`) and starts accepting.
     public func start() throws(HTTPServerError) {
         guard !self.started.exchange(true, ordering: .acquiringAndReleasing) else {
-            throw HTTPServerError(.alreadyStarted, "the server was already started", context: "start")
+            throw HTTPServerError(
+                .alreadyStarted, "the server was already started", context: "start")
         }
 
         var port = self.configuration.port
         var sockets: [Int32] = []
-        for _ in self.loops {
+        let listeners = self.configuration.accepting == .perLoop ? self.loops.count : 1
+        for _ in 0..<listeners {
             do {
                 let fd = try Socket.listen(
                     host: self.configuration.host, port: port, backlog: self.configuration.backlog)
@@ -101,13 +105,15 @@ public final class HTTPServer: Sendable {
         }
         self.boundPort.store(port, ordering: .releasing)
 
-        for (loopServer, fd) in zip(self.loops, sockets) {
+        for (index, loopServer) in self.loops.enumerated() {
+            let listener = index < sockets.count ? sockets[index] : -1
             loopServer.loop.execute {
-                loopServer.start(server: self, listener: fd)
+                loopServer.start(server: self, listener: listener)
             }
         }
         self.logger.debug(
-            "listening", [("http.host", .string(self.configuration.host)), ("http.port", .int(Int64(port)))])
+            "listening",
+            [("http.host", .string(self.configuration.host)), ("http.port", .int(Int64(port)))])
     }
 
     /// Shuts down gracefully: stops accepting, turns `/readyz` to 503, closes idle
@@ -130,6 +136,14 @@ public final class HTTPServer: Sendable {
             await loopServer.loop.submit { loopServer.closeAll() }
         }
         self.logger.debug("stopped", [("http.open_connections", .int(Int64(self.openConnections)))])
+    }
+}
+
+extension HTTPServer {
+    /// The loop that takes the next accepted connection when accepting is `.distributed`.
+    func loopForNextConnection() -> LoopServer {
+        let index = self.nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue
+        return self.loops[index % self.loops.count]
     }
 }
 

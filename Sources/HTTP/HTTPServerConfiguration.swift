@@ -27,10 +27,25 @@ public struct HTTPServerConfiguration: Sendable {
         }
     }
 
+    /// How new connections reach the loops.
+    public enum Accepting: Sendable, Equatable {
+        /// A listening socket on every loop with `SO_REUSEPORT`; the kernel spreads
+        /// connections by a hash of their addresses.
+        case perLoop
+        /// One listening socket on the first loop, which hands connections to the loops in
+        /// turn, so that every loop gets an equal share. The default: on two cores with
+        /// wrk's 64 keep-alive connections it served about a fifth more requests a second
+        /// than `.perLoop`, whose hash left one loop with more connections than the other
+        /// (bench/http/run with PORTAL_HTTP_ACCEPT). Connection set-up is then serialised on
+        /// the first loop, which suits a balancer's long-lived connections.
+        case distributed
+    }
+
     public var host: String
     /// 0 asks the kernel for a free port (see `HTTPServer.port`).
     public var port: Int
     public var backlog: Int32
+    public var accepting: Accepting
     public var limits: RequestParser.Limits
     public var timeouts: Timeouts
     /// Open connections allowed on this node; beyond it, a 503 and close.
@@ -50,6 +65,7 @@ public struct HTTPServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         backlog: Int32 = 1024,
+        accepting: Accepting = .distributed,
         limits: RequestParser.Limits = RequestParser.Limits(),
         timeouts: Timeouts = Timeouts(),
         maxConnections: Int = 10_000,
@@ -62,6 +78,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.backlog = backlog
+        self.accepting = accepting
         self.limits = limits
         self.timeouts = timeouts
         self.maxConnections = maxConnections

@@ -30,6 +30,7 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
 
     static func system(_ call: String, address: String) -> HTTPServerError {
         let reason = String(cString: strerror(errno))
-        return HTTPServerError(.socket, "\(call) failed: \(reason) (errno \(errno))", context: address)
+        return HTTPServerError(
+            .socket, "\(call) failed: \(reason) (errno \(errno))", context: address)
     }
 }

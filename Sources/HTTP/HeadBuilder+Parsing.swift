@@ -23,11 +23,14 @@ extension HeadBuilder {
         }
 
         self.method =
-            HTTPMethod.known(methodBytes) ?? HTTPMethod(rawValue: String(decoding: methodBytes, as: UTF8.self))
+            HTTPMethod.known(methodBytes)
+            ?? HTTPMethod(rawValue: String(decoding: methodBytes, as: UTF8.self))
         return self.parseTarget(target)
     }
 
-    private static func parseVersion(_ bytes: ArraySlice<UInt8>) -> Result<HTTPVersion, HTTPParseError> {
+    private static func parseVersion(
+        _ bytes: ArraySlice<UInt8>
+    ) -> Result<HTTPVersion, HTTPParseError> {
         let invalid = HTTPParseError.bad(.invalidVersion, "the protocol version is not HTTP/x.y")
         guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8) else { return .failure(invalid) }
 
@@ -40,7 +43,9 @@ extension HeadBuilder {
             return .failure(invalid)
         }
         guard major == UInt8(ascii: "1") else {
-            return .failure(HTTPParseError(.unsupportedVersion, .httpVersionNotSupported, "only HTTP/1.x is served"))
+            return .failure(
+                HTTPParseError(
+                    .unsupportedVersion, .httpVersionNotSupported, "only HTTP/1.x is served"))
         }
         // A later 1.x minor version is answered as 1.1 (RFC 9110 §6.2).
         return .success(minor == UInt8(ascii: "0") ? .http1_0 : .http1_1)
@@ -50,7 +55,8 @@ extension HeadBuilder {
     /// OPTIONS; authority-form (CONNECT) is refused since this server is no proxy.
     private mutating func parseTarget(_ target: ArraySlice<UInt8>) -> HTTPParseError? {
         guard !target.isEmpty, target.allSatisfy(ByteClass.isTarget) else {
-            return .bad(.invalidTarget, "the request target is empty or has a character not allowed")
+            return .bad(
+                .invalidTarget, "the request target is empty or has a character not allowed")
         }
 
         var pathAndQuery = target
@@ -104,7 +110,8 @@ extension HeadBuilder {
         case 10 where HTTPHeaders.sameName(name, "connection"):
             let headers = HTTPHeaders([field])
             self.connectionClose = self.connectionClose || headers.hasToken("close", in: name)
-            self.connectionKeepAlive = self.connectionKeepAlive || headers.hasToken("keep-alive", in: name)
+            self.connectionKeepAlive =
+                self.connectionKeepAlive || headers.hasToken("keep-alive", in: name)
         case 14 where HTTPHeaders.sameName(name, "content-length"):
             return self.noteContentLength(field.value)
         case 17 where HTTPHeaders.sameName(name, "transfer-encoding"):
@@ -118,7 +125,9 @@ extension HeadBuilder {
 
     /// Accepts one decimal length, repeated only with the same value; lists are refused.
     private mutating func noteContentLength(_ value: String) -> HTTPParseError? {
-        guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+        guard !value.isEmpty,
+            value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else {
             return .bad(.invalidContentLength, "Content-Length is not a single decimal number")
         }
 
@@ -134,7 +143,9 @@ extension HeadBuilder {
             length = sum
         }
 
-        if let previous = self.contentLength, previous != length || tooLarge != self.contentLengthTooLarge {
+        if let previous = self.contentLength,
+            previous != length || tooLarge != self.contentLengthTooLarge
+        {
             return .bad(.invalidContentLength, "Content-Length is repeated with different values")
         }
         self.contentLength = length

@@ -33,14 +33,18 @@ final class LoopServer: IOHandler, @unchecked Sendable {
     func start(server: HTTPServer, listener: Int32) {
         self.server = server
         self.listener = listener
-        do {
-            try self.loop.register(listener, interest: .readable, handler: self)
-        } catch {
-            server.logger.error("cannot watch the listening socket", [("error", .string(error.description))])
+        if listener >= 0 {
+            do {
+                try self.loop.register(listener, interest: .readable, handler: self)
+            } catch {
+                server.logger.error(
+                    "cannot watch the listening socket", [("error", .string(error.description))])
+            }
         }
 
         let timeouts = server.configuration.timeouts
-        let shortest = [timeouts.header, timeouts.body, timeouts.idle, timeouts.linger].min() ?? .seconds(1)
+        let shortest =
+            [timeouts.header, timeouts.body, timeouts.idle, timeouts.linger].min() ?? .seconds(1)
         self.sweepInterval = max(.milliseconds(10), min(.seconds(1), shortest / 4))
         self.scheduleSweep()
     }
@@ -52,7 +56,16 @@ final class LoopServer: IOHandler, @unchecked Sendable {
         for _ in 0..<256 {
             switch Socket.accept(self.listener) {
             case .success(let (fd, peer)):
-                self.adopt(fd, peer: peer, server: server)
+                guard server.configuration.accepting == .distributed else {
+                    self.adopt(fd, peer: peer, server: server)
+                    continue
+                }
+                let target = server.loopForNextConnection()
+                if target === self {
+                    self.adopt(fd, peer: peer, server: server)
+                } else {
+                    target.loop.execute { target.adopt(fd, peer: peer, server: server) }
+                }
             case .failure(let error) where error.code == EAGAIN || error.code == EWOULDBLOCK:
                 return
             case .failure(let error) where error.code == EINTR || error.code == ECONNABORTED:
@@ -67,14 +80,21 @@ final class LoopServer: IOHandler, @unchecked Sendable {
         }
     }
 
-    private func adopt(_ fd: Int32, peer: String, server: HTTPServer) {
+    /// Takes a new connection onto this loop, or refuses it politely over capacity.
+    func adopt(_ fd: Int32, peer: String, server: HTTPServer) {
+        guard !server.isShuttingDown else {
+            close(fd)
+            return
+        }
+
         let open = server.state.open.wrappingAdd(1, ordering: .relaxed).newValue
         let rejected = open > server.configuration.maxConnections
         if rejected {
             server.state.open.wrappingSubtract(1, ordering: .relaxed)
         }
 
-        let connection = Connection(fd: fd, peer: peer, host: self, server: server, counted: !rejected)
+        let connection = Connection(
+            fd: fd, peer: peer, host: self, server: server, counted: !rejected)
         self.connections[fd] = connection
         do {
             try self.loop.register(fd, interest: .readable, handler: connection)
@@ -96,7 +116,9 @@ final class LoopServer: IOHandler, @unchecked Sendable {
     private func pauseAccepting() {
         self.loop.deregister(self.listener)
         self.loop.schedule(after: .milliseconds(100)) { [self] in
-            guard self.listener >= 0, let server = self.server, !server.isShuttingDown else { return }
+            guard self.listener >= 0, let server = self.server, !server.isShuttingDown else {
+                return
+            }
             try? self.loop.register(self.listener, interest: .readable, handler: self)
         }
     }
@@ -104,7 +126,8 @@ final class LoopServer: IOHandler, @unchecked Sendable {
     private func scheduleSweep() {
         self.loop.schedule(after: self.sweepInterval) { [self] in
             self.sweep()
-            guard self.listener >= 0 || !self.connections.isEmpty else { return }
+            let serving = !(self.server?.isShuttingDown ?? true)
+            guard serving || !self.connections.isEmpty else { return }
             // Scheduling from inside a timer's action would modify the loop's timer queue
             // while it is firing (an exclusivity trap), so the next sweep is set up after.
             self.loop.execute { self.scheduleSweep() }

@@ -2,8 +2,8 @@
 /// `[A-Za-z0-9._:-]` (so it cannot inject anything into headers or log lines); otherwise a
 /// random 128-bit id is made, written as 32 lowercase hex digits.
 ///
-/// Each loop has its own generator (xoshiro256**, seeded from the system generator), so making an id
-/// takes no lock and no system call. The ids are for correlation, not for secrets.
+/// Each loop has its own generator (xoshiro256**, seeded from the system generator), so
+/// making an id takes no lock and no system call. The ids are for correlation, not secrets.
 struct RequestIDGenerator {
     private var state: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 

@@ -91,7 +91,8 @@ extension RequestParser {
             }
             return .stop(.needMore)
         }
-        guard self.buffer[self.cursor] == ByteClass.cr, self.buffer[self.cursor + 1] == ByteClass.lf else {
+        guard self.buffer[self.cursor] == ByteClass.cr, self.buffer[self.cursor + 1] == ByteClass.lf
+        else {
             return .stop(.failure(Self.badChunk("chunk data is not followed by CRLF")))
         }
 
@@ -135,7 +136,8 @@ extension RequestParser {
     private static func checkExtensions(_ rest: ArraySlice<UInt8>) -> HTTPParseError? {
         let trimmed = rest.drop(while: ByteClass.isWhitespace)
         guard !trimmed.isEmpty else {
-            return rest.isEmpty ? nil : Self.badChunk("a chunk size is followed by stray whitespace")
+            return rest.isEmpty
+                ? nil : Self.badChunk("a chunk size is followed by stray whitespace")
         }
         guard trimmed.first == UInt8(ascii: ";") else {
             return Self.badChunk("a chunk size has characters that are not hexadecimal")

@@ -22,7 +22,8 @@ extension RequestParser {
         if line.isEmpty {
             self.emptyLinesSkipped += 1
             guard self.emptyLinesSkipped <= Self.emptyLinesAllowed else {
-                return .stop(.failure(.bad(.invalidRequestLine, "too many empty lines before the request")))
+                return .stop(
+                    .failure(.bad(.invalidRequestLine, "too many empty lines before the request")))
             }
             self.consume(through: lineFeed)
             return .continue
@@ -87,14 +88,23 @@ extension RequestParser {
             return .stop(.failure(.bad(.duplicateHost, "more than one Host field")))
         }
         if head.transferEncodings > 0 && head.contentLength != nil {
-            return .stop(.failure(.bad(.conflictingFraming, "both Content-Length and Transfer-Encoding")))
+            return .stop(
+                .failure(.bad(.conflictingFraming, "both Content-Length and Transfer-Encoding")))
         }
-        if head.transferEncodings > 0 && (!head.chunked || head.transferEncodings > 1 || head.version == .http1_0) {
-            return .stop(.failure(.bad(.unsupportedTransferEncoding, "Transfer-Encoding must be exactly chunked")))
+        if head.transferEncodings > 0
+            && (!head.chunked || head.transferEncodings > 1 || head.version == .http1_0)
+        {
+            return .stop(
+                .failure(
+                    .bad(.unsupportedTransferEncoding, "Transfer-Encoding must be exactly chunked"))
+            )
         }
         if head.otherExpectation {
             return .stop(
-                .failure(HTTPParseError(.unsupportedExpectation, .expectationFailed, "only 100-continue is understood"))
+                .failure(
+                    HTTPParseError(
+                        .unsupportedExpectation, .expectationFailed,
+                        "only 100-continue is understood"))
             )
         }
         if head.contentLengthTooLarge || (head.contentLength ?? 0) > self.limits.bodyBytes {
@@ -119,7 +129,10 @@ extension RequestParser {
     static func parseField(_ line: ArraySlice<UInt8>) -> Result<HTTPHeaders.Field, HTTPParseError> {
         let first = line[line.startIndex]
         if ByteClass.isWhitespace(first) {
-            return .failure(.bad(.obsoleteLineFolding, "a header line starts with whitespace (obsolete folding)"))
+            return .failure(
+                .bad(
+                    .obsoleteLineFolding, "a header line starts with whitespace (obsolete folding)")
+            )
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
             return .failure(.bad(.invalidHeaderName, "a header line has no colon"))
@@ -131,9 +144,11 @@ extension RequestParser {
         }
         for byte in name where !ByteClass.isToken(byte) {
             if ByteClass.isWhitespace(byte) {
-                return .failure(.bad(.whitespaceBeforeColon, "whitespace in a header name or before its colon"))
+                return .failure(
+                    .bad(.whitespaceBeforeColon, "whitespace in a header name or before its colon"))
             }
-            return .failure(.bad(.invalidHeaderName, "a header name has a character outside the token set"))
+            return .failure(
+                .bad(.invalidHeaderName, "a header name has a character outside the token set"))
         }
 
         var start = colon + 1
@@ -142,13 +157,21 @@ extension RequestParser {
         while end > start && ByteClass.isWhitespace(line[end - 1]) { end -= 1 }
         let value = line[start..<end]
         for byte in value where !ByteClass.isFieldValue(byte) {
-            return .failure(.bad(.invalidHeaderValue, "a header value has a control character (CR, LF, NUL or other)"))
+            return .failure(
+                .bad(
+                    .invalidHeaderValue,
+                    "a header value has a control character (CR, LF, NUL or other)"))
         }
 
-        return .success((name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+        return .success(
+            (
+                name: String(decoding: name, as: UTF8.self),
+                value: String(decoding: value, as: UTF8.self)
+            ))
     }
 
-    static let requestLineTooLong = HTTPParseError(.requestLineTooLong, .uriTooLong, "the request line is too long")
+    static let requestLineTooLong = HTTPParseError(
+        .requestLineTooLong, .uriTooLong, "the request line is too long")
     static let headersTooLarge = HTTPParseError(
         .headersTooLarge, .requestHeaderFieldsTooLarge, "the header section is too large")
     static let bareLineFeed = HTTPParseError.bad(.bareLineFeed, "a line ends in LF without CR")

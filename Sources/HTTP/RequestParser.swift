@@ -158,7 +158,8 @@ public struct RequestParser: Sendable {
         guard start < end else { return nil }
 
         let found = self.buffer.withUnsafeBufferPointer { bytes -> Int? in
-            guard let hit = memchr(bytes.baseAddress! + start, Int32(ByteClass.lf), end - start) else {
+            guard let hit = memchr(bytes.baseAddress! + start, Int32(ByteClass.lf), end - start)
+            else {
                 return nil
             }
             return UnsafeRawPointer(hit) - UnsafeRawPointer(bytes.baseAddress!)

@@ -3,13 +3,20 @@ enum PercentDecoding {
     /// The decoded text, or nil when a `%` is not followed by two hex digits, the bytes are
     /// not UTF-8, or they contain NUL. `+` stays `+`: that rule belongs to forms, not paths.
     static func decode(_ encoded: Substring) -> String? {
-        guard encoded.utf8.contains(UInt8(ascii: "%")) else {
-            return encoded.utf8.contains(0) ? nil : String(encoded)
+        var text = encoded
+        return text.withUTF8 { Self.decode($0) }
+    }
+
+    /// Decodes UTF-8 bytes; see ``decode(_:)-(Substring)``.
+    static func decode(_ encoded: UnsafeBufferPointer<UInt8>) -> String? {
+        guard encoded.contains(UInt8(ascii: "%")) else {
+            guard !encoded.contains(0) else { return nil }
+            return String(validating: encoded, as: UTF8.self)
         }
 
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(encoded.utf8.count)
-        var iterator = encoded.utf8.makeIterator()
+        bytes.reserveCapacity(encoded.count)
+        var iterator = encoded.makeIterator()
         while let byte = iterator.next() {
             guard byte == UInt8(ascii: "%") else {
                 bytes.append(byte)

@@ -8,6 +8,9 @@
 /// Literal segments are compared byte for byte with the request's still-encoded path, and
 /// `/a/` is a different path from `/a`.
 ///
+/// The matched pattern is put on the request (``HTTPRequest/route``) and on the response
+/// (``HTTPResponse/route``), where the server reads it to label metrics and log lines.
+///
 /// An unknown path is a 404 problem; a known path with another method a 405 listing the
 /// methods in `Allow`. HEAD is answered by the GET route (the server drops the body and
 /// keeps its length), and OPTIONS, unless routed, by 204 with `Allow`.
@@ -18,10 +21,13 @@ public struct Router: HTTPResponder {
     }
 
     struct Node: Sendable {
-        var literals: [(segment: String, node: Int)] = []
+        var literals: [(bytes: [UInt8], node: Int)] = []
         var parameter: (name: String, node: Int)?
         var wildcard: (name: String, node: Int)?
-        var routes: [HTTPMethod: Route] = [:]
+        /// A handful at most, so a short scan beats hashing the method.
+        var routes: [(method: HTTPMethod, route: Route)] = []
+        /// The pattern every route here was added with (parameter names cannot differ).
+        var pattern: String?
         /// The methods this path answers, kept up to date as routes are added.
         var allowed: [HTTPMethod] = []
     }
@@ -41,14 +47,15 @@ public struct Router: HTTPResponder {
         for segment in parsed.segments {
             current = try self.child(of: current, for: segment, pattern: pattern)
         }
-        guard self.nodes[current].routes[method] == nil else {
+        guard !self.nodes[current].routes.contains(where: { $0.method == method }) else {
             throw RouterError(
                 code: .duplicateRoute, message: "\(method) is already routed here", pattern: pattern
             )
         }
 
-        self.nodes[current].routes[method] = Route(pattern: pattern, responder: responder)
-        self.nodes[current].allowed = Self.allowedMethods(self.nodes[current].routes.keys)
+        self.nodes[current].routes.append((method, Route(pattern: pattern, responder: responder)))
+        self.nodes[current].pattern = pattern
+        self.nodes[current].allowed = Self.allowedMethods(self.nodes[current].routes.map(\.method))
     }
 
     /// Routes `method` on paths matching `pattern` to a closure.
@@ -67,10 +74,10 @@ public struct Router: HTTPResponder {
         }
 
         let node = self.nodes[match.node]
-        let route =
-            node.routes[request.method] ?? (request.method == .head ? node.routes[.get] : nil)
-        guard let route else {
-            return Self.unrouted(request.method, node: node)
+        guard let route = node.route(for: request.method) else {
+            var response = Self.unrouted(request.method, node: node)
+            response.route = node.pattern
+            return response
         }
 
         var request = request
@@ -78,7 +85,11 @@ public struct Router: HTTPResponder {
         for (name, value) in match.parameters {
             request.pathParameters[name] = value
         }
-        return await route.responder.respond(to: request)
+        var response = await route.responder.respond(to: request)
+        if response.route == nil {
+            response.route = route.pattern
+        }
+        return response
     }
 
     /// The answer for a path that exists but has no route for `method`.
@@ -109,11 +120,12 @@ public struct Router: HTTPResponder {
     ) throws(RouterError) -> Int {
         switch segment {
         case .literal(let text):
-            if let existing = self.nodes[parent].literals.first(where: { $0.segment == text }) {
+            let bytes = Array(text.utf8)
+            if let existing = self.nodes[parent].literals.first(where: { $0.bytes == bytes }) {
                 return existing.node
             }
             self.nodes.append(Node())
-            self.nodes[parent].literals.append((text, self.nodes.count - 1))
+            self.nodes[parent].literals.append((bytes, self.nodes.count - 1))
             return self.nodes.count - 1
 
         case .parameter(let name):
@@ -141,5 +153,16 @@ public struct Router: HTTPResponder {
         self.nodes.append(Node())
         self.nodes[parent][keyPath: slot] = (name, self.nodes.count - 1)
         return self.nodes.count - 1
+    }
+}
+
+extension Router.Node {
+    /// The route for `method`; HEAD falls back to GET.
+    func route(for method: HTTPMethod) -> Router.Route? {
+        for entry in self.routes where entry.method.rawValue == method.rawValue {
+            return entry.route
+        }
+        guard method.rawValue == HTTPMethod.head.rawValue else { return nil }
+        return self.routes.first { $0.method.rawValue == HTTPMethod.get.rawValue }?.route
     }
 }

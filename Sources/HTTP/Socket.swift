@@ -17,13 +17,15 @@ enum Socket {
         var found: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &found)
         guard status == 0, let info = found else {
-            throw HTTPServerError(.invalidAddress, "cannot resolve the listening address", context: address)
+            throw HTTPServerError(
+                .invalidAddress, "cannot resolve the listening address", context: address)
         }
         defer { freeaddrinfo(info) }
 
         let fd = socket(
             info.pointee.ai_family,
-            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+                | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .system("socket", address: address) }
 
         var one: Int32 = 1
@@ -68,7 +70,8 @@ enum Socket {
         guard client >= 0 else { return .failure(Errno(code: errno)) }
 
         var one: Int32 = 1
-        _ = setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        _ = setsockopt(
+            client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         let peer = Self.describe(storage)
         return .success((client, peer.text))
     }

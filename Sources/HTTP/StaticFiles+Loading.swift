@@ -8,13 +8,15 @@ struct StaticFileEntry: Sendable {
     let size: Int
     let etag: String
     let body: [UInt8]
+    /// The body gzipped, when the policy wants it and it came out smaller.
+    let gzipped: [UInt8]?
 }
 
 extension StaticFiles {
     /// The file at `relative` under the root, from memory when its modification time and
     /// size are unchanged; nil when it does not exist, is not a regular file, cannot be read,
     /// or resolves to somewhere outside the root.
-    func load(_ relative: String) -> StaticFileEntry? {
+    func load(_ relative: String, contentType: String) -> StaticFileEntry? {
         guard let real = self.resolve(relative) else { return nil }
 
         var info = stat()
@@ -29,12 +31,26 @@ extension StaticFiles {
         }
 
         guard let body = Self.read(real, size: size) else { return nil }
-        let entry = StaticFileEntry(
-            modified: info.st_mtim, size: size, etag: Self.etag(for: body), body: body)
-        if size <= self.cacheLimit {
-            self.cache.withLock { $0[real] = entry }
+        guard size <= self.cacheLimit else {
+            return StaticFileEntry(
+                modified: info.st_mtim, size: size, etag: Self.etag(for: body), body: body,
+                gzipped: nil)
         }
+
+        let entry = StaticFileEntry(
+            modified: info.st_mtim, size: size, etag: Self.etag(for: body), body: body,
+            gzipped: self.compressed(body, contentType: contentType))
+        self.cache.withLock { $0[real] = entry }
         return entry
+    }
+
+    /// `body` gzipped when the policy wants this type and size and the result is smaller.
+    private func compressed(_ body: [UInt8], contentType: String) -> [UInt8]? {
+        guard let policy = self.compression, let gzip = self.gzip, body.count >= policy.minimumSize,
+            policy.isCompressible(contentType: contentType),
+            let compressed = gzip.compressedOrNil(body), compressed.count < body.count
+        else { return nil }
+        return compressed
     }
 
     /// The real path of `relative`, symbolic links resolved, when it lies under the root.

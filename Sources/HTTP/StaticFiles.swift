@@ -19,6 +19,10 @@ import Synchronization
 /// files whose name carries a content hash (`app.3f9a1c2e.js`) are `immutable` for a year;
 /// anything else may be reused for five minutes before revalidating.
 ///
+/// Text files (HTML, CSS, JavaScript, SVG, JSON) of at least the policy's minimum size are
+/// gzipped once, when read, and the compressed copy is kept beside the original; a client
+/// that accepts gzip gets it with a weak `ETag` (`W/"..."`), since the bytes differ.
+///
 /// Files are read with blocking calls on the calling thread, which is acceptable for the
 /// small, cached set of portal assets but not for large downloads.
 public final class StaticFiles: HTTPResponder {
@@ -29,10 +33,14 @@ public final class StaticFiles: HTTPResponder {
     public let parameter: String
     /// Files larger than this are served but not kept in memory.
     public let cacheLimit: Int
+    /// When files are kept gzipped as well; nil never compresses.
+    public let compression: GzipPolicy?
+    let gzip: GzipPool?
     let cache = Mutex<[String: StaticFileEntry]>([:])
 
     public init(
-        root: String, parameter: String = "path", cacheLimit: Int = 1 << 20
+        root: String, parameter: String = "path", cacheLimit: Int = 1 << 20,
+        compression: GzipPolicy? = GzipPolicy()
     ) throws(StaticFilesError) {
         guard let resolved = realpath(root, nil) else {
             throw StaticFilesError(
@@ -47,6 +55,8 @@ public final class StaticFiles: HTTPResponder {
         self.root = String(cString: resolved)
         self.parameter = parameter
         self.cacheLimit = cacheLimit
+        self.compression = compression
+        self.gzip = compression.map { GzipPool(level: $0.level, capacity: 2) }
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
@@ -63,19 +73,32 @@ public final class StaticFiles: HTTPResponder {
         case .failure(let problem): return problem.response()
         }
 
-        guard let file = self.load(relative) else {
+        let contentType = Self.contentType(for: relative)
+        guard let file = self.load(relative, contentType: contentType) else {
             return Problem.notFound("No file lives at this path.").response()
         }
 
+        let acceptEncoding = request.headers["Accept-Encoding"]
+        let gzipped = file.gzipped.flatMap {
+            GzipAcceptEncoding(acceptEncoding).preferred == .gzip ? $0 : nil
+        }
         var headers: HTTPHeaders = [
-            "ETag": file.etag,
+            "ETag": gzipped == nil ? file.etag : "W/" + file.etag,
             "Cache-Control": Self.cacheControl(for: relative),
         ]
+        if file.gzipped != nil {
+            headers.add("Vary", "Accept-Encoding")
+        }
         if let tags = request.headers["If-None-Match"], Self.matches(tags, etag: file.etag) {
             return HTTPResponse(status: .notModified, headers: headers)
         }
-        headers.add("Content-Type", Self.contentType(for: relative))
+
+        headers.add("Content-Type", contentType)
         headers.add("X-Content-Type-Options", "nosniff")
+        if let gzipped {
+            headers.add("Content-Encoding", "gzip")
+            return HTTPResponse(status: .ok, headers: headers, body: gzipped)
+        }
         return HTTPResponse(status: .ok, headers: headers, body: file.body)
     }
 }

@@ -146,11 +146,13 @@ struct ConnectionStateMachine<Waiter, Output> {
 
         case .unnamed(let query):
             _ = self.queued.popFirst()
+            self.phase = .pipeline
             self.inFlight.append(Exchange(id: request.id, waiter: request.waiter, stage: .execute))
             return .unnamed(query)
 
         case .statement(let query):
             _ = self.queued.popFirst()
+            self.phase = .pipeline
             let key = StatementKey(sql: query.sql, types: query.binds.types)
             var exchange = Exchange(id: request.id, waiter: request.waiter, stage: .execute)
             exchange.statement = key

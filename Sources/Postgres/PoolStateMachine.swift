@@ -41,6 +41,8 @@ struct PoolStateMachine {
     enum Failure: Equatable {
         /// Nothing became available within the acquire timeout.
         case exhausted(waited: Int64, maximum: Int, lastConnectError: String?)
+        /// The caller's task was cancelled while it waited.
+        case cancelled
         case shutDown
     }
 
@@ -123,6 +125,14 @@ struct PoolStateMachine {
         return actions
     }
 
+    /// A waiting caller's task was cancelled: it stops waiting.
+    mutating func cancelAcquire(_ request: PoolRequestID) -> [Action] {
+        guard let index = self.waiters.firstIndex(where: { $0.id == request }) else { return [] }
+
+        _ = self.removeWaiter(at: index)
+        return [.cancel(.acquireDeadline(request)), .fail(request, .cancelled)]
+    }
+
     /// A caller is done with a connection. `discard` drops it (broken, or the server is no
     /// longer what the pool wants, such as a primary that became a standby).
     mutating func release(
@@ -184,7 +194,9 @@ struct PoolStateMachine {
         return actions
     }
 
-    /// A connection closed, asked to or not (server gone, backend terminated).
+    /// A connection closed, asked to or not (server gone, backend terminated). Its
+    /// replacement is opened at once: only failed connects count toward the backoff, so a
+    /// server that accepts sessions and then drops each one is reconnected to without pause.
     mutating func connectionClosed(_ connection: PoolConnectionID, now: Int64) -> [Action] {
         guard let index = self.index(of: connection) else { return [] }
 
@@ -196,7 +208,9 @@ struct PoolStateMachine {
     }
 
     /// A keep-alive check finished.
-    mutating func pingFinished(_ connection: PoolConnectionID, healthy: Bool, now: Int64) -> [Action] {
+    mutating func pingFinished(
+        _ connection: PoolConnectionID, healthy: Bool, now: Int64
+    ) -> [Action] {
         guard let index = self.index(of: connection), self.slots[index].state == .pinging else {
             return []
         }

@@ -65,12 +65,21 @@ public struct PostgresConfiguration: Sendable {
         return parameters
     }
 
-    /// The hosts named in the configuration, for error messages before a host is reached.
+    /// The hosts named in the configuration (`pgA:5432,pgB:5432`), for error messages
+    /// before a host is reached.
     var hostsDescription: String {
         guard let parameters = try? Self.parse(self.connectionString) else { return "?" }
-        let host = parameters.first { $0.keyword == "host" || $0.keyword == "hostaddr" }?.value
-        let port = parameters.first { $0.keyword == "port" }?.value
-        return "\(host ?? "default host"):\(port ?? "default port")"
+        let host =
+            parameters.first { $0.keyword == "host" }?.value
+            ?? parameters.first { $0.keyword == "hostaddr" }?.value ?? "default host"
+        let hosts = host.split(separator: ",", omittingEmptySubsequences: false)
+        let ports = (parameters.first { $0.keyword == "port" }?.value ?? "default port")
+            .split(separator: ",", omittingEmptySubsequences: false)
+
+        return hosts.enumerated().map { index, host in
+            let port = ports.count == hosts.count ? ports[index] : ports[0]
+            return port.isEmpty ? String(host) : "\(host):\(port)"
+        }.joined(separator: ",")
     }
 
     private static func parse(

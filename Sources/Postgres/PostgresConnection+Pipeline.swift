@@ -139,7 +139,7 @@ extension PostgresConnection {
 
     private func readInput() {
         guard let connection = self.connection else { return }
-        guard PQconsumeInput(connection) == 1 else {
+        guard PQconsumeInput(connection) == 1, PQstatus(connection) != CONNECTION_BAD else {
             self.connectionLost("the server closed the connection")
             return
         }

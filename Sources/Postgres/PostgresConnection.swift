@@ -12,6 +12,10 @@ import Telemetry
 ///
 /// The actor's executor is its event loop, so all libpq state is touched on the loop's
 /// thread; callers on other executors hop there for the duration of the call.
+///
+/// Session state is shared by everyone using the connection: a `BEGIN`, `SET` or `LISTEN`
+/// issued by one caller applies to the statements of all. Transactions therefore need the
+/// connection to themselves (the pool's transaction API arranges that).
 public actor PostgresConnection {
     /// The loop that owns the connection's socket and runs the actor.
     public nonisolated let loop: EventLoop

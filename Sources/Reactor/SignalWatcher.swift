@@ -26,7 +26,9 @@ public final class SignalWatcher: IOHandler, @unchecked Sendable {
     public init(
         signals: [Int32], loop: EventLoop, onSignal: @escaping @Sendable (Int32) -> Void
     ) throws(ReactorError) {
-        let fd = signals.withUnsafeBufferPointer { clinux_signalfd($0.baseAddress, Int32($0.count)) }
+        let fd = signals.withUnsafeBufferPointer {
+            clinux_signalfd($0.baseAddress, Int32($0.count))
+        }
         guard fd >= 0 else { throw ReactorError.system("signalfd") }
         self.fd = fd
         self.loop = loop

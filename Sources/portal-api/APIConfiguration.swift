@@ -34,6 +34,10 @@ struct APIConfiguration {
         ("PORTAL_HTTP_HOST", "address to listen on (0.0.0.0)"),
         ("PORTAL_HTTP_PORT", "port, 1-65535 (8080)"),
         ("PORTAL_HTTP_LOOPS", "event loops, 1-256 (one per core)"),
+        (
+            "PORTAL_HTTP_ACCEPT",
+            "per-loop (SO_REUSEPORT) or distributed (one acceptor) (distributed)"
+        ),
         ("PORTAL_LOG_LEVEL", "trace, debug, info, warning or error (info)"),
         ("PORTAL_ACCESS_LOG_LEVEL", "level of the per-request access log (info)"),
         ("PORTAL_HTTP_MAX_CONNECTIONS", "open connections before 503 (10000)"),
@@ -60,19 +64,25 @@ struct APIConfiguration {
 
         configuration.http.host = settings.string("PORTAL_HTTP_HOST") ?? "0.0.0.0"
         configuration.http.port = try settings.integer("PORTAL_HTTP_PORT", 1...65535) ?? 8080
-        configuration.loops = try settings.integer("PORTAL_HTTP_LOOPS", 1...256) ?? EventLoopGroup.coreCount
+        configuration.loops =
+            try settings.integer("PORTAL_HTTP_LOOPS", 1...256) ?? EventLoopGroup.coreCount
+        configuration.http.accepting = try settings.accepting("PORTAL_HTTP_ACCEPT") ?? .distributed
         configuration.logLevel = try settings.level("PORTAL_LOG_LEVEL") ?? .info
         configuration.http.accessLogLevel = try settings.level("PORTAL_ACCESS_LOG_LEVEL") ?? .info
 
         let http = configuration.http
         configuration.http.maxConnections =
-            try settings.integer("PORTAL_HTTP_MAX_CONNECTIONS", 1...1_000_000) ?? http.maxConnections
+            try settings.integer("PORTAL_HTTP_MAX_CONNECTIONS", 1...1_000_000)
+            ?? http.maxConnections
         configuration.http.limits.bodyBytes =
-            try settings.integer("PORTAL_HTTP_MAX_BODY_BYTES", 0...(1 << 30)) ?? http.limits.bodyBytes
+            try settings.integer("PORTAL_HTTP_MAX_BODY_BYTES", 0...(1 << 30))
+            ?? http.limits.bodyBytes
         configuration.http.limits.headerBytes =
-            try settings.integer("PORTAL_HTTP_MAX_HEADER_BYTES", 256...(1 << 20)) ?? http.limits.headerBytes
+            try settings.integer("PORTAL_HTTP_MAX_HEADER_BYTES", 256...(1 << 20))
+            ?? http.limits.headerBytes
         configuration.http.limits.headerCount =
-            try settings.integer("PORTAL_HTTP_MAX_HEADER_COUNT", 1...10_000) ?? http.limits.headerCount
+            try settings.integer("PORTAL_HTTP_MAX_HEADER_COUNT", 1...10_000)
+            ?? http.limits.headerCount
         configuration.http.limits.requestLineBytes =
             try settings.integer("PORTAL_HTTP_MAX_REQUEST_LINE_BYTES", 64...(1 << 20))
             ?? http.limits.requestLineBytes
@@ -80,9 +90,12 @@ struct APIConfiguration {
         let timeouts = http.timeouts
         configuration.http.timeouts.header =
             try settings.milliseconds("PORTAL_HTTP_HEADER_TIMEOUT_MS") ?? timeouts.header
-        configuration.http.timeouts.body = try settings.milliseconds("PORTAL_HTTP_BODY_TIMEOUT_MS") ?? timeouts.body
-        configuration.http.timeouts.idle = try settings.milliseconds("PORTAL_HTTP_IDLE_TIMEOUT_MS") ?? timeouts.idle
-        configuration.http.shutdownGrace = try settings.milliseconds("PORTAL_SHUTDOWN_GRACE_MS") ?? http.shutdownGrace
+        configuration.http.timeouts.body =
+            try settings.milliseconds("PORTAL_HTTP_BODY_TIMEOUT_MS") ?? timeouts.body
+        configuration.http.timeouts.idle =
+            try settings.milliseconds("PORTAL_HTTP_IDLE_TIMEOUT_MS") ?? timeouts.idle
+        configuration.http.shutdownGrace =
+            try settings.milliseconds("PORTAL_SHUTDOWN_GRACE_MS") ?? http.shutdownGrace
         configuration.http.readinessDeadline =
             try settings.milliseconds("PORTAL_READINESS_DEADLINE_MS") ?? .seconds(1)
 
@@ -112,11 +125,14 @@ private struct Settings {
         return value
     }
 
-    mutating func integer(_ name: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+    mutating func integer(
+        _ name: String, _ range: ClosedRange<Int>
+    ) throws(ConfigurationError) -> Int? {
         guard let text = self.string(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(
-                variable: name, value: text, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+                variable: name, value: text,
+                expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -129,15 +145,31 @@ private struct Settings {
     mutating func level(_ name: String) throws(ConfigurationError) -> Logger.Level? {
         guard let text = self.string(name) else { return nil }
         guard let level = Logger.Level(name: text) else {
-            throw ConfigurationError(variable: name, value: text, expected: "trace, debug, info, warning or error")
+            throw ConfigurationError(
+                variable: name, value: text, expected: "trace, debug, info, warning or error")
         }
         return level
+    }
+
+    mutating func accepting(
+        _ name: String
+    ) throws(ConfigurationError) -> HTTPServerConfiguration.Accepting? {
+        switch self.string(name) {
+        case nil: return nil
+        case "per-loop": return .perLoop
+        case "distributed": return .distributed
+        case let other?:
+            throw ConfigurationError(
+                variable: name, value: other, expected: "per-loop or distributed")
+        }
     }
 
     mutating func folder(_ name: String) throws(ConfigurationError) -> String? {
         guard let path = self.string(name) else { return nil }
         var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, access(path, R_OK | X_OK) == 0 else {
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
+            access(path, R_OK | X_OK) == 0
+        else {
             throw ConfigurationError(variable: name, value: path, expected: "a readable folder")
         }
         return path
@@ -146,9 +178,11 @@ private struct Settings {
     /// A `PORTAL_HTTP_*` variable nobody reads is most likely a typo.
     func refuseUnknown() throws(ConfigurationError) {
         let known = Set(APIConfiguration.variables.map(\.0))
-        for (name, value) in self.environment where name.hasPrefix("PORTAL_HTTP_") && !known.contains(name) {
+        for (name, value) in self.environment
+        where name.hasPrefix("PORTAL_HTTP_") && !known.contains(name) {
             throw ConfigurationError(
-                variable: name, value: value, expected: "one of the settings listed below (misspelt?)")
+                variable: name, value: value,
+                expected: "one of the settings listed below (misspelt?)")
         }
     }
 }

@@ -7,6 +7,8 @@ import Telemetry
 /// HTTP server that serves them.
 struct APINode {
     let server: HTTPServer
+    /// The database pools, one per loop; nil when no database is configured.
+    let database: DatabasePools?
 
     init(
         configuration: APIConfiguration, group: EventLoopGroup, metrics: Metrics, logger: Logger
@@ -19,12 +21,15 @@ struct APINode {
 
         var readiness: ReadinessProbe = { false }
         if let url = configuration.databaseURL {
-            let database = PostgresConfiguration(
+            let connection = PostgresConfiguration(
                 connectionString: url, applicationName: "portal-api",
-                connectTimeout: configuration.http.readinessDeadline)
-            try database.validate()
-            let check = DatabaseReadiness(configuration: database, loop: group.loops[0], logger: logger)
-            readiness = { await check.check() }
+                connectTimeout: .seconds(5))
+            let database = try DatabasePools(connection: connection, group: group, logger: logger)
+            try database.publishStatistics(to: metrics)
+            readiness = { await database.isWritable() }
+            self.database = database
+        } else {
+            self.database = nil
         }
 
         self.server = try HTTPServer(

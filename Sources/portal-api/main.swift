@@ -34,20 +34,23 @@ let stopped = DispatchSemaphore(value: 0)
 do {
     let group = try EventLoopGroup(count: configuration.loops, name: "http")
     let metrics = Metrics()
-    let node = try APINode(configuration: configuration, group: group, metrics: metrics, logger: logger)
+    let node = try APINode(
+        configuration: configuration, group: group, metrics: metrics, logger: logger)
     try node.server.start()
 
     let watcher = try SignalWatcher(signals: [SIGTERM, SIGINT], loop: group.loops[0]) { signal in
         logger.info("stopping", [("signal", .int(Int64(signal)))])
         Task {
             await node.server.shutdown()
+            await node.database?.close()
             stopped.signal()
         }
     }
     logger.info(
         "started",
         [
-            ("http.host", .string(configuration.http.host)), ("http.port", .int(Int64(node.server.port))),
+            ("http.host", .string(configuration.http.host)),
+            ("http.port", .int(Int64(node.server.port))),
             ("http.loops", .int(Int64(configuration.loops))),
             ("db.configured", .bool(configuration.databaseURL != nil)),
         ])

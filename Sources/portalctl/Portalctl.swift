@@ -4,7 +4,8 @@ import Foundation
 enum Portalctl {
     /// Every subcommand, in the order `portalctl help` lists them.
     static let commands: [Subcommand] = [
-        MigrateCommand.subcommand
+        MigrateCommand.subcommand,
+        AuditCommand.subcommand,
     ]
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {

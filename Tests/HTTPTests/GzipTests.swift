@@ -54,6 +54,14 @@ private func jsonBody(_ items: Int) -> [UInt8] {
         #expect(try gunzip(small) == body)
     }
 
+    @Test func poolCompressesOrAnswersNil() throws {
+        let pool = GzipPool()
+        let body = jsonBody(100)
+
+        let compressed = try #require(pool.compressedOrNil(body))
+        #expect(try gunzip(compressed) == body)
+    }
+
     @Test func poolLendsWorkingCompressorsToConcurrentCallers() async throws {
         let pool = GzipPool(capacity: 2)
         let body = jsonBody(100)

@@ -44,7 +44,9 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
         let parsed = requests(parse(text, byteByByte: byteByByte))
 
         try #require(parsed.count == 4)
-        #expect(parsed[0].head.method == .get && parsed[0].head.path == "/a" && parsed[0].head.query == "x=1")
+        #expect(
+            parsed[0].head.method == .get && parsed[0].head.path == "/a"
+                && parsed[0].head.query == "x=1")
         #expect(parsed[0].head.headers["x-y"] == "v")
         #expect(parsed[0].head.keepAlive)
         #expect(parsed[1].body == Array("abc".utf8))
@@ -76,17 +78,20 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
     @Test func continueIsAskedOnlyForAnAcceptableBody() {
         let limits = RequestParser.Limits(bodyBytes: 10)
         let wanted = parse(
-            "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", limits: limits)
+            "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
+            limits: limits)
         guard case .sendContinue = wanted.first else {
             Issue.record("expected sendContinue, got \(wanted)")
             return
         }
 
         let tooBig = parse(
-            "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n", limits: limits)
+            "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n",
+            limits: limits)
         #expect(failure(tooBig)?.status == .contentTooLarge)
 
-        let other = parse("POST / HTTP/1.1\r\nHost: h\r\nExpect: magic\r\nContent-Length: 1\r\n\r\n")
+        let other = parse(
+            "POST / HTTP/1.1\r\nHost: h\r\nExpect: magic\r\nContent-Length: 1\r\n\r\n")
         #expect(failure(other)?.status == .expectationFailed)
     }
 
@@ -95,7 +100,10 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
             "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
             .conflictingFraming, 400
         ),
-        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", .invalidContentLength, 400),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+            .invalidContentLength, 400
+        ),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\n", .invalidContentLength, 400),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: +3\r\n\r\n", .invalidContentLength, 400),
         ("GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n", .obsoleteLineFolding, 400),
@@ -105,16 +113,34 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
         ("GET / HTTP/1.1\r\nHost: h\r\nX: a\rb\r\n\r\n", .invalidHeaderValue, 400),
         ("GET / HTTP/1.1\nHost: h\r\n\r\n", .bareLineFeed, 400),
         ("GET / HTTP/1.1\r\nHost: h\n\r\n", .bareLineFeed, 400),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", .unsupportedTransferEncoding, 400),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+            .unsupportedTransferEncoding, 400
+        ),
         (
             "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
             .unsupportedTransferEncoding, 400
         ),
-        ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", .unsupportedTransferEncoding, 400),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", .invalidChunk, 400),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", .invalidChunk, 400),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n", .invalidChunk, 400),
-        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2 x\r\n", .invalidChunk, 400),
+        (
+            "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", .unsupportedTransferEncoding,
+            400
+        ),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", .invalidChunk,
+            400
+        ),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n",
+            .invalidChunk, 400
+        ),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n",
+            .invalidChunk, 400
+        ),
+        (
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2 x\r\n",
+            .invalidChunk, 400
+        ),
         ("G@T / HTTP/1.1\r\nHost: h\r\n\r\n", .invalidMethod, 400),
         ("GET /a b HTTP/1.1\r\nHost: h\r\n\r\n", .invalidVersion, 400),
         ("GET a HTTP/1.1\r\nHost: h\r\n\r\n", .invalidTarget, 400),
@@ -133,7 +159,8 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
     }
 
     @Test func limits() {
-        let limits = RequestParser.Limits(requestLineBytes: 64, headerBytes: 128, headerCount: 3, bodyBytes: 8)
+        let limits = RequestParser.Limits(
+            requestLineBytes: 64, headerBytes: 128, headerCount: 3, bodyBytes: 8)
         let longLine = "GET /" + String(repeating: "a", count: 100) + " HTTP/1.1\r\n"
         #expect(failure(parse(longLine, limits: limits))?.status == .uriTooLong)
         #expect(failure(parse(String(longLine.dropLast(2)), limits: limits))?.status == .uriTooLong)
@@ -147,7 +174,8 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
         let bigBody = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\n"
         #expect(failure(parse(bigBody, limits: limits))?.status == .contentTooLarge)
 
-        let bigChunks = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\naaaaa\r\n4\r\n"
+        let bigChunks =
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\naaaaa\r\n4\r\n"
         #expect(failure(parse(bigChunks, limits: limits))?.status == .contentTooLarge)
     }
 

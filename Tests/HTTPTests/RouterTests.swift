@@ -120,6 +120,20 @@ private let echo = ClosureResponder { request in
         #expect(options.headers["Allow"] == "GET, HEAD, POST, OPTIONS")
     }
 
+    @Test func responsesCarryTheRoutePatternForMetrics() async throws {
+        let router = try self.router()
+
+        let found = await router.respond(
+            to: HTTPRequest(method: .get, path: "/api/v1/referrals/R-1"))
+        let refused = await router.respond(
+            to: HTTPRequest(method: .put, path: "/api/v1/referrals/R-1"))
+        let missing = await router.respond(to: HTTPRequest(method: .get, path: "/nowhere"))
+
+        #expect(found.route == "/api/v1/referrals/:id")
+        #expect(refused.route == "/api/v1/referrals/:id")
+        #expect(missing.route == nil)
+    }
+
     @Test func headIsAnsweredByTheGetRoute() async throws {
         let router = try self.router()
 

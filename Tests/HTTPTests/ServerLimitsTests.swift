@@ -104,7 +104,33 @@ import Testing
         #expect(Array(zipped.body.prefix(2)) == [0x1F, 0x8B])
         #expect(zipped.body.count < 4096)
         #expect(refused.header("Content-Encoding") == nil && refused.body.count == 4096)
-        #expect(plain.header("Content-Encoding") == nil && plain.header("Vary") == "Accept-Encoding")
+        #expect(
+            plain.header("Content-Encoding") == nil && plain.header("Vary") == "Accept-Encoding")
         #expect(small.header("Content-Encoding") == nil && small.header("Vary") == nil)
+    }
+}
+
+/// The other accepting mode (the suites above use the default, `.distributed`): a listener
+/// per loop with `SO_REUSEPORT`, with the same limits.
+@Suite(.serialized) struct PerLoopAcceptingTests {
+    @Test func connectionsAreServedAndLimitedAcrossLoops() async throws {
+        var configuration = TestServer.configuration()
+        configuration.accepting = .perLoop
+        configuration.maxConnections = 4
+        configuration.timeouts.idle = .seconds(5)
+        let server = try TestServer(configuration, loops: 2)
+
+        let clients = try (0..<4).map { _ in try RawClient(port: server.port) }
+        for (index, client) in clients.enumerated() {
+            try client.send("GET /c/\(index) HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try client.readResponse().text == "GET /c/\(index)")
+        }
+        let extra = try RawClient(port: server.port)
+        try extra.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        let refused = try extra.readResponse()
+        await server.stop()
+
+        #expect(refused.statusCode == 503)
+        #expect(server.server.openConnections == 0)
     }
 }

@@ -53,7 +53,8 @@ import Testing
     @Test func accessLogHasOneLinePerRequest() async throws {
         let server = try TestServer()
         let client = try RawClient(port: server.port)
-        try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nX-Request-ID: log-1\r\nContent-Length: 3\r\n\r\nabc")
+        try client.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nX-Request-ID: log-1\r\nContent-Length: 3\r\n\r\nabc")
         _ = try client.readResponse()
         await server.stop()
 
@@ -70,7 +71,9 @@ import Testing
     }
 
     @Test func shutdownFinishesInFlightRequestsAndRefusesNewOnes() async throws {
-        let server = try TestServer(readiness: { true })
+        var configuration = TestServer.configuration()
+        configuration.timeouts.header = .seconds(5)
+        let server = try TestServer(configuration, readiness: { true })
         let busy = try RawClient(port: server.port)
         try busy.send("GET /sleep/400 HTTP/1.1\r\nHost: t\r\n\r\n")
         let idle = try RawClient(port: server.port)
@@ -93,10 +96,29 @@ import Testing
         let busyClosed = busy.isClosedByServer()
         await stopping.value
 
-        #expect(readiness.statusCode == 503 && readiness.header("Connection") == "close")
+        #expect(readiness.statusCode == 503, "\(readiness.head)")
+        #expect(readiness.header("Connection") == "close")
         #expect(inFlight.statusCode == 200 && inFlight.text == "slept 400")
         #expect(inFlight.header("Connection") == "close")
         #expect(busyClosed)
         #expect(server.server.openConnections == 0)
+    }
+}
+
+/// A handler's own log lines carry the request's id.
+@Suite struct RequestLoggerTests {
+    @Test func handlerLogLinesCarryTheRequestID() async throws {
+        let server = try TestServer(
+            responder: ClosureResponder { request in
+                request.logger.debug("handler ran", [("referral.count", 1)])
+                return HTTPResponse.text("logged")
+            })
+        let client = try RawClient(port: server.port)
+        try client.send("GET /x HTTP/1.1\r\nHost: t\r\nX-Request-ID: handler-7\r\n\r\n")
+        _ = try client.readResponse()
+        await server.stop()
+
+        let line = server.lines.all.first { $0.contains("\"msg\":\"handler ran\"") }
+        #expect(line?.contains("\"request.id\":\"handler-7\"") == true)
     }
 }

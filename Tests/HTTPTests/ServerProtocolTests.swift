@@ -81,7 +81,8 @@ import Testing
         let client = try RawClient(port: server.port)
         try client.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
         let get = try client.readResponse()
-        try client.send("HEAD /big HTTP/1.1\r\nHost: t\r\n\r\nGET /after HTTP/1.1\r\nHost: t\r\n\r\n")
+        try client.send(
+            "HEAD /big HTTP/1.1\r\nHost: t\r\n\r\nGET /after HTTP/1.1\r\nHost: t\r\n\r\n")
         let head = try client.readResponse(bodyless: true)
         let after = try client.readResponse()
         await server.stop()
@@ -97,7 +98,8 @@ import Testing
         let client = try RawClient(port: server.port)
         try client.send(
             "GET /sleep/200 HTTP/1.1\r\nHost: t\r\n\r\nGET /sleep/1 HTTP/1.1\r\nHost: t\r\n\r\n"
-                + "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /sleep/50 HTTP/1.1\r\nHost: t\r\n\r\n")
+                + "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /sleep/50 HTTP/1.1\r\nHost: t\r\n\r\n"
+        )
         let texts = try (0..<4).map { _ in try client.readResponse().text }
         await server.stop()
 
@@ -125,18 +127,21 @@ import Testing
         let server = try TestServer(configuration)
 
         let wanted = try RawClient(port: server.port)
-        try wanted.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+        try wanted.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
         let interim = try wanted.readResponse()
         try wanted.send("data")
         let final = try wanted.readResponse()
 
         let tooBig = try RawClient(port: server.port)
-        try tooBig.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 17\r\n\r\n")
+        try tooBig.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 17\r\n\r\n")
         let refused = try tooBig.readResponse()
         let tooBigClosed = tooBig.isClosedByServer()
 
         let odd = try RawClient(port: server.port)
-        try odd.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: teapot\r\nContent-Length: 4\r\n\r\n")
+        try odd.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: teapot\r\nContent-Length: 4\r\n\r\n")
         let expectationFailed = try odd.readResponse()
         await server.stop()
 
@@ -144,5 +149,31 @@ import Testing
         #expect(final.statusCode == 200 && final.text == "data")
         #expect(refused.statusCode == 413 && tooBigClosed)
         #expect(expectationFailed.statusCode == 417)
+    }
+
+    @Test func notModifiedHasNoLengthAndKeepsTheConnectionInStep() async throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        try client.send(
+            "GET /not-modified HTTP/1.1\r\nHost: t\r\n\r\nGET /after HTTP/1.1\r\nHost: t\r\n\r\n")
+        let notModified = try client.readResponse(bodyless: true)
+        let after = try client.readResponse()
+        await server.stop()
+
+        #expect(notModified.statusCode == 304)
+        #expect(notModified.header("Content-Length") == nil)
+        #expect(notModified.header("ETag") == "\"v1\"")
+        #expect(after.text == "GET /after")
+    }
+
+    @Test func manyPipelinedRequestsAreAllAnsweredInOrder() async throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        let count = 200
+        try client.send((0..<count).map { "GET /p/\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined())
+        let texts = try (0..<count).map { _ in try client.readResponse().text }
+        await server.stop()
+
+        #expect(texts == (0..<count).map { "GET /p/\($0)" })
     }
 }

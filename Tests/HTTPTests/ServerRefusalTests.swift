@@ -55,7 +55,10 @@ import Testing
 
     static let limited: [(String, Int)] = [
         ("GET /" + String(repeating: "p", count: 300) + " HTTP/1.1\r\nHost: t\r\n\r\n", 414),
-        ("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + String(repeating: "v", count: 600) + "\r\n\r\n", 431),
+        (
+            "GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + String(repeating: "v", count: 600)
+                + "\r\n\r\n", 431
+        ),
         ("GET / HTTP/1.1\r\nHost: t\r\n" + (0..<8).map { "X-\($0): 1\r\n" }.joined() + "\r\n", 431),
         ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 65\r\n\r\n", 413),
         (
@@ -67,7 +70,8 @@ import Testing
     @Test(arguments: ServerRefusalTests.limited)
     func limitsAnswerTheirStatusAndClose(_ request: String, status: Int) async throws {
         var configuration = TestServer.configuration()
-        configuration.limits = .init(requestLineBytes: 256, headerBytes: 512, headerCount: 6, bodyBytes: 64)
+        configuration.limits = .init(
+            requestLineBytes: 256, headerBytes: 512, headerCount: 6, bodyBytes: 64)
         let server = try TestServer(configuration)
         let client = try RawClient(port: server.port)
         try client.send(request)

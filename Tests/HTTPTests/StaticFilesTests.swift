@@ -120,6 +120,32 @@ private final class Site {
         #expect(stale.status.code == 200)
     }
 
+    @Test func largeTextFilesAreKeptGzippedForClientsThatAcceptIt() async throws {
+        let site = try Site()
+        let script = String(repeating: "console.log('referral portal');\n", count: 100)
+        try site.write("big.js", script)
+        let files = try StaticFiles(root: site.root.path)
+
+        let plain = await self.get(files, "/big.js")
+        let gzipped = await self.get(files, "/big.js", headers: ["Accept-Encoding": "gzip, br"])
+        let tag = try #require(plain.headers["ETag"])
+
+        #expect(plain.headers["Content-Encoding"] == nil)
+        #expect(String(decoding: plain.body, as: UTF8.self) == script)
+        #expect(plain.headers["Vary"] == "Accept-Encoding")
+        #expect(gzipped.headers["Content-Encoding"] == "gzip")
+        #expect(gzipped.headers["ETag"] == "W/" + tag)
+        #expect(gzipped.body.count < plain.body.count / 4)
+        #expect(gzipped.body.starts(with: [0x1F, 0x8B]))
+
+        let revalidated = await self.get(
+            files, "/big.js", headers: ["Accept-Encoding": "gzip", "If-None-Match": "W/" + tag])
+        #expect(revalidated.status.code == 304)
+        #expect(
+            await self.get(files, "/css/site.css", headers: ["Accept-Encoding": "gzip"])
+                .headers["Content-Encoding"] == nil)
+    }
+
     @Test func anEditedFileGetsANewTag() async throws {
         let site = try Site()
         let files = try StaticFiles(root: site.root.path)

@@ -84,6 +84,7 @@ struct ConnectionFailureTests {
         let connection = try await PostgresConnection.connect(
             configuration, on: loop, logger: TestDatabase.logger)
         #expect(connection.port == "\(cluster.port)")
+        #expect(connection.host == "127.0.0.1")
         let rows = try await connection.query("SELECT current_setting('port')::int4")
         #expect(try rows[0].decode(Int.self, at: 0) == cluster.port)
         await connection.close()
@@ -144,6 +145,26 @@ struct ConnectionFailureTests {
         let after = await #expect(throws: PostgresError.self) { try await victim.query("SELECT 1") }
         #expect(after?.code == .connectionClosed)
         #expect(killer.isUsable)
+        await killer.close()
+    }
+
+    @Test("an idle session terminated by the server is noticed without any query")
+    func idleTermination() async throws {
+        let configuration = try await TestDatabase.configuration()
+        let loop = try EventLoop(name: "pg-idle")
+        defer { loop.shutdown() }
+        let idle = try await PostgresConnection.connect(
+            configuration, on: loop, logger: TestDatabase.logger)
+        let killer = try await PostgresConnection.connect(
+            configuration, on: loop, logger: TestDatabase.logger)
+        let closed = ClosedSignal()
+        idle.onClose { error in closed.signal(error) }
+
+        let pid = idle.backendPID
+        _ = try await killer.query("SELECT pg_terminate_backend(\(pid))")
+        let error = try await closed.wait(upTo: .seconds(5))
+        #expect(error?.isConnectionLoss == true)
+        #expect(!idle.isUsable)
         await killer.close()
     }
 

@@ -128,6 +128,30 @@ struct ConnectionStateMachineTests {
         #expect(machine.nextOutgoing() != nil)
     }
 
+    @Test("a script cancelled while it waits for the pipeline lets the others through")
+    func cancelledScript() {
+        var machine = Machine()
+        _ = machine.enqueue(self.request(1, self.statement("SELECT 1")))
+        _ = machine.enqueue(self.request(2, .script("VACUUM")))
+        _ = machine.enqueue(self.request(3, self.statement("SELECT 3")))
+        _ = machine.nextOutgoing()
+        #expect(machine.nextOutgoing() == nil)
+        guard case .failNow = machine.cancel(2) else {
+            Issue.record("the waiting script fails at once")
+            return
+        }
+
+        _ = self.feed(&machine, [.success("p"), .end, .success("one"), .end])
+        #expect(machine.receive(.sync).sendQueued)
+        #expect(
+            machine.nextOutgoing()
+                == .statement(PostgresQuery(unsafeSQL: "SELECT 3"), name: "s2", prepare: true))
+        guard case .pipeline = machine.phase else {
+            Issue.record("back to plain pipelining")
+            return
+        }
+    }
+
     @Test("cancelling: unsent requests fail at once, the running one is cancelled on the server")
     func cancelling() {
         var machine = Machine()

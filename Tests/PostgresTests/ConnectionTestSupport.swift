@@ -1,6 +1,7 @@
 import PortalTesting
 import Postgres
 import Reactor
+import Synchronization
 import Telemetry
 
 #if canImport(Glibc)
@@ -66,4 +67,24 @@ func closedLoopbackPort() -> Int {
 func secondsSince(_ start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// Lets a test wait for a connection's close observer.
+final class ClosedSignal: Sendable {
+    private let state = Mutex<(fired: Bool, error: PostgresError?)>((false, nil))
+
+    func signal(_ error: PostgresError?) {
+        self.state.withLock { $0 = (true, error) }
+    }
+
+    /// The error the observer got, or throws if it was not called within `limit`.
+    func wait(upTo limit: Duration) async throws -> PostgresError? {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let (fired, error) = self.state.withLock { $0 }
+            if fired { return error }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw PostgresError(code: .timeout, message: "onClose was not called within \(limit)")
+    }
 }

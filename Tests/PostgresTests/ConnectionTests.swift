@@ -54,19 +54,25 @@ struct ConnectionTests {
     func resultsInOrder() async throws {
         try await TestDatabase.withConnection { connection in
             try await connection.execute(script: "CREATE SEQUENCE ticket")
-            let tickets = try await withThrowingTaskGroup(of: (Int, Int64).self) { group in
-                for index in 0..<200 {
-                    group.addTask {
-                        (
-                            index,
-                            try await connection.query("SELECT nextval('ticket')")[0].decode(
-                                Int64.self, at: 0)
-                        )
-                    }
-                }
-                return try await group.reduce(into: [Int: Int64]()) { $0[$1.0] = $1.1 }
+            let callers = await Self.sendInOrder(200, on: connection)
+            for (index, caller) in callers.enumerated() {
+                let (ticket, echoed) = try await caller.value
+                #expect(echoed == Int64(index))
+                #expect(ticket == Int64(index + 1), "caller \(index) was answered out of order")
             }
-            #expect(Set(tickets.values) == Set(1...200))
+        }
+    }
+
+    /// Starts `count` callers that each queue their statement, in order, before the next
+    /// one starts: an immediate task runs on the connection's executor until it suspends.
+    private static func sendInOrder(
+        _ count: Int, on connection: isolated PostgresConnection
+    ) -> [Task<(Int64, Int64), any Error>] {
+        (0..<count).map { index in
+            Task.immediate {
+                let rows = try await connection.query("SELECT nextval('ticket'), \(Int64(index))")
+                return try rows[0].decode((Int64, Int64).self)
+            }
         }
     }
 

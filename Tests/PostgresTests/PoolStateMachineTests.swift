@@ -28,7 +28,10 @@ import Testing
     }
 
     func served(_ raw: Int, on connection: Int) -> [Machine.Action] {
-        [.cancel(.acquireDeadline(self.request(raw))), .lease(self.request(raw), self.connection(connection))]
+        [
+            .cancel(.acquireDeadline(self.request(raw))),
+            .lease(self.request(raw), self.connection(connection)),
+        ]
     }
 
     /// A machine with `count` connections opened and ready.
@@ -256,5 +259,24 @@ import Testing
         #expect(returned == [.close(self.connection(1))])
         let late = machine.acquire(self.request(4), use: .shared, now: 2)
         #expect(late == [.fail(self.request(4), .shutDown)])
+    }
+
+    @Test func aCancelledWaiterStopsWaitingAndGivesUpItsReservation() {
+        var machine = self.machine(open: 1, maximum: 1)
+        _ = machine.acquire(self.request(1), use: .shared, now: 0)
+        _ = machine.acquire(self.request(2), use: .exclusive, now: 0)
+
+        let cancelled = machine.cancelAcquire(self.request(2))
+
+        #expect(
+            cancelled == [
+                .cancel(.acquireDeadline(self.request(2))), .fail(self.request(2), .cancelled),
+            ])
+        #expect(machine.slots[0].reservedFor == nil)
+        #expect(machine.cancelAcquire(self.request(2)).isEmpty)
+        #expect(
+            machine.acquire(self.request(3), use: .shared, now: 0) == [
+                .lease(self.request(3), self.connection(0))
+            ])
     }
 }

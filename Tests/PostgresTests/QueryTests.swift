@@ -1,6 +1,7 @@
 import Foundation
-import Postgres
 import Testing
+
+@testable import Postgres
 
 /// Building statements: interpolated values become parameters, never SQL text.
 @Suite("Postgres query building")
@@ -51,6 +52,18 @@ struct QueryTests {
         #expect(String.postgresFormat == .text)
         #expect(Int64?.postgresType == .int8)
         #expect(PostgresDataType(rawValue: 99_999).description == "oid 99999")
+    }
+
+    @Test("a configuration names every host it may try, for errors before one is reached")
+    func hostsDescription() throws {
+        let several = PostgresConfiguration(
+            connectionString: "host=pga,pgb port=5432,5433 target_session_attrs=read-write")
+        try several.validate()
+        #expect(several.hostsDescription == "pga:5432,pgb:5433")
+        let url = PostgresConfiguration(connectionString: "postgresql://a:6000,b/db")
+        #expect(url.hostsDescription == "a:6000,b")
+        let shared = PostgresConfiguration(connectionString: "host=a,b port=6000")
+        #expect(shared.hostsDescription == "a:6000,b:6000")
     }
 
     @Test("errors describe themselves with their context")

@@ -9,7 +9,8 @@ import HTTP
 
 /// Parses `bytes` fed in pieces of `piece` bytes and returns a summary of every step.
 private func summarize(_ bytes: UnsafeBufferPointer<UInt8>, piece: Int) -> [String] {
-    let limits = RequestParser.Limits(requestLineBytes: 256, headerBytes: 512, headerCount: 16, bodyBytes: 1024)
+    let limits = RequestParser.Limits(
+        requestLineBytes: 256, headerBytes: 512, headerCount: 16, bodyBytes: 1024)
     var parser = RequestParser(limits: limits)
     var steps: [String] = []
     var offset = 0

@@ -63,7 +63,8 @@ final class RawClient {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes {
-                Glibc.send(self.fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+                Glibc.send(
+                    self.fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
             }
             guard written > 0 else { throw Failure(description: "send failed: errno \(errno)") }
             offset += written
@@ -86,7 +87,8 @@ final class RawClient {
             headEnd = self.findHeadEnd()
             if headEnd != nil { break }
             guard self.fill() else {
-                throw Failure(description: "connection ended before a response head; got \(self.pendingText)")
+                throw Failure(
+                    description: "connection ended before a response head; got \(self.pendingText)")
             }
         }
 
@@ -104,7 +106,8 @@ final class RawClient {
         }
         var response = Response(statusCode: code, head: head, headers: headers, body: [])
 
-        let length = bodyless || code == 100 ? 0 : Int(response.header("Content-Length") ?? "0") ?? 0
+        let length =
+            bodyless || code == 100 ? 0 : Int(response.header("Content-Length") ?? "0") ?? 0
         while self.pending.count < length {
             guard self.fill() else { throw Failure(description: "connection ended inside a body") }
         }
@@ -127,7 +130,8 @@ final class RawClient {
     private func findHeadEnd() -> Int? {
         guard self.pending.count >= 4 else { return nil }
         for index in 0...(self.pending.count - 4)
-        where self.pending[index] == 13 && self.pending[index + 1] == 10 && self.pending[index + 2] == 13
+        where self.pending[index] == 13 && self.pending[index + 1] == 10
+            && self.pending[index + 2] == 13
             && self.pending[index + 3] == 10
         {
             return index

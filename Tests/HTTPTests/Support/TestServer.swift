@@ -64,11 +64,15 @@ struct EchoResponder: HTTPResponder {
     func respond(to request: HTTPRequest) async -> HTTPResponse {
         if request.path == "/echo" {
             return HTTPResponse(
-                status: .ok, headers: ["Content-Type": "application/octet-stream"], body: request.body, route: "/echo")
+                status: .ok, headers: ["Content-Type": "application/octet-stream"],
+                body: request.body, route: "/echo")
         }
         if request.path.hasPrefix("/sleep/"), let milliseconds = Int(request.path.dropFirst(7)) {
             try? await Task.sleep(for: .milliseconds(milliseconds))
             return HTTPResponse.text("slept \(milliseconds)")
+        }
+        if request.path == "/not-modified" {
+            return HTTPResponse(status: .notModified, headers: ["ETag": "\"v1\""])
         }
         if request.path == "/big" {
             return HTTPResponse(

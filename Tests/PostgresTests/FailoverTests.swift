@@ -1,0 +1,89 @@
+import PortalTesting
+import Testing
+
+@testable import Postgres
+
+/// A read-write pool on a connection string naming both servers of a pair follows the
+/// primary when it moves, without being restarted.
+@Suite struct FailoverTests {
+    /// Writes until one succeeds or `timeout` passes; returns the port of the server that
+    /// took the write, and how many attempts failed on the way.
+    func writeUntilAccepted(
+        _ pool: PostgresPool, value: Int64, timeout: Duration = .seconds(40)
+    ) async throws -> (port: Int32, failures: Int) {
+        let deadline = ContinuousClock.now + timeout
+        var failures = 0
+        while true {
+            do throws(PostgresError) {
+                let rows = try await pool.query(
+                    "INSERT INTO events (value) VALUES (\(value)) RETURNING inet_server_port()")
+                return (try rows[0].decode(Int32.self, at: 0), failures)
+            } catch {
+                failures += 1
+                guard ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    func configure(_ configuration: inout PostgresPoolConfiguration) {
+        configuration.minimumConnections = 2
+        configuration.maximumConnections = 4
+        configuration.acquireTimeout = .seconds(2)
+        configuration.reconnectBackoffLimit = .milliseconds(500)
+        configuration.connection.connectTimeout = .seconds(3)
+    }
+
+    @Test func whenThePrimaryStopsAndTheStandbyIsPromotedWritesFollow() async throws {
+        try await TestClusterPair.with { pair in
+            try await pair.primary.psql("CREATE TABLE events (value int8 NOT NULL);")
+            var configuration = PoolFixture.configuration(
+                pair.multiHostConnectionString(), application: PoolFixture.uniqueApplicationName())
+            self.configure(&configuration)
+            #expect(configuration.requiresWritableServer)
+
+            try await PoolFixture.with(configuration) { pool in
+                let before = try await self.writeUntilAccepted(pool, value: 1)
+                #expect(before.port == Int32(pair.primary.port))
+
+                try await pair.primary.stop(mode: .immediate)
+                try await pair.standby.promote()
+
+                let after = try await self.writeUntilAccepted(pool, value: 2)
+                #expect(after.port == Int32(pair.standby.port))
+
+                let rows = try await pool.query("SELECT count(*)::int8 FROM events")
+                #expect(try rows[0].decode(Int64.self, at: 0) == 2)
+            }
+        }
+    }
+
+    @Test func aPrimaryThatTurnsReadOnlyIsLeftForTheNewOne() async throws {
+        try await TestClusterPair.with { pair in
+            try await pair.primary.psql("CREATE TABLE events (value int8 NOT NULL);")
+            var configuration = PoolFixture.configuration(
+                pair.multiHostConnectionString(), application: PoolFixture.uniqueApplicationName())
+            self.configure(&configuration)
+
+            try await PoolFixture.with(configuration) { pool in
+                _ = try await self.writeUntilAccepted(pool, value: 1)
+
+                try await pair.primary.psql(
+                    """
+                    ALTER SYSTEM SET synchronous_standby_names = '';
+                    ALTER SYSTEM SET default_transaction_read_only = on;
+                    SELECT pg_reload_conf();
+                    """)
+                try await pair.standby.promote()
+
+                let error = await #expect(throws: PostgresError.self) {
+                    try await pool.query("INSERT INTO events (value) VALUES (2)")
+                }
+                #expect(error?.isReadOnlyTransaction == true)
+
+                let after = try await self.writeUntilAccepted(pool, value: 3)
+                #expect(after.port == Int32(pair.standby.port))
+            }
+        }
+    }
+}
