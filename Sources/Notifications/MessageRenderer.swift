@@ -62,14 +62,15 @@ public enum MessageRenderer {
         Self.isPlainASCII(text) ? text : Self.encodedWords(text)
     }
 
-    /// `=?UTF-8?B?...?=` words of at most 75 characters, split between Unicode scalars and
-    /// folded onto continuation lines.
+    /// `=?UTF-8?B?...?=` words of at most 64 characters (39 bytes of text each, so that
+    /// even the first, after `Subject: `, stays within 78 columns), split between Unicode
+    /// scalars and folded onto continuation lines.
     static func encodedWords(_ text: String) -> String {
         var words: [String] = []
         var chunk: [UInt8] = []
         for scalar in text.unicodeScalars {
             let bytes = Array(String(scalar).utf8)
-            if chunk.count + bytes.count > 45 {
+            if chunk.count + bytes.count > 39 {
                 words.append("=?UTF-8?B?\(Base64.encode(chunk, padded: true))?=")
                 chunk = []
             }

@@ -25,7 +25,8 @@ public struct SMTPClient: Sendable {
             try transport.startTLS(context: try self.tlsContext(), serverName: configuration.host, deadline: self.deadline())
         }
 
-        var conversation = SMTPConversation(configuration: configuration, recipient: message.to)
+        var conversation = SMTPConversation(
+            configuration: configuration, sender: message.from, recipient: message.to)
         let data = SMTPData.stuffed(MessageRenderer.render(message, date: date))
         var action = conversation.received(try transport.readReply(deadline: self.deadline()))
         while true {

@@ -35,9 +35,6 @@ public struct SMTPConfiguration: Sendable {
     public var allowsPlaintextAuthentication: Bool
     /// The name this client gives in EHLO/HELO.
     public var heloName: String
-    /// The envelope and header sender.
-    public var sender: EmailAddress
-    public var senderName: String?
     public var connectTimeout: Duration
     /// The longest wait for any one reply (RFC 5321 suggests minutes; a sign-in code cannot
     /// wait that long).
@@ -46,7 +43,7 @@ public struct SMTPConfiguration: Sendable {
     public init(
         host: String, port: Int, security: Security = .startTLSRequired, tls: TLSContext? = nil,
         credentials: Credentials? = nil, allowsPlaintextAuthentication: Bool = false,
-        heloName: String, sender: EmailAddress, senderName: String? = nil,
+        heloName: String,
         connectTimeout: Duration = .seconds(10), replyTimeout: Duration = .seconds(30)
     ) {
         self.host = host
@@ -56,8 +53,6 @@ public struct SMTPConfiguration: Sendable {
         self.credentials = credentials
         self.allowsPlaintextAuthentication = allowsPlaintextAuthentication
         self.heloName = heloName
-        self.sender = sender
-        self.senderName = senderName
         self.connectTimeout = connectTimeout
         self.replyTimeout = replyTimeout
     }

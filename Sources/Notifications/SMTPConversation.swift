@@ -60,14 +60,12 @@ struct SMTPConversation {
     var extensions: Set<String> = []
     var authMechanisms: Set<String> = []
 
-    init(
-        configuration: SMTPConfiguration, recipient: EmailAddress
-    ) {
+    init(configuration: SMTPConfiguration, sender: EmailAddress, recipient: EmailAddress) {
         self.security = configuration.security
         self.credentials = configuration.credentials
         self.allowsPlaintextAuthentication = configuration.allowsPlaintextAuthentication
         self.heloName = configuration.heloName
-        self.sender = configuration.sender
+        self.sender = sender
         self.recipient = recipient
         self.host = configuration.host
         self.isEncrypted = configuration.security == .implicitTLS
