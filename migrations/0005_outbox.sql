@@ -43,10 +43,10 @@ CREATE INDEX outbox_tenant ON portal.outbox (tenant_id, created_at);
 ALTER TABLE portal.outbox ENABLE ROW LEVEL SECURITY;
 ALTER TABLE portal.outbox FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY outbox_tenant_isolation ON portal.outbox
+CREATE POLICY tenant_isolation ON portal.outbox
     TO portal_app
-    USING (tenant_id = NULLIF(current_setting('portal.tenant_id', true), '')::uuid)
-    WITH CHECK (tenant_id = NULLIF(current_setting('portal.tenant_id', true), '')::uuid);
+    USING (tenant_id = portal.current_tenant())
+    WITH CHECK (tenant_id = portal.current_tenant());
 
 -- Delivery crosses tenants: a worker serves them all. Rather than letting portal_app bypass
 -- row-level security (it must not), the three steps of delivery are SECURITY DEFINER
@@ -139,9 +139,11 @@ AS $failure$
     SELECT EXISTS (SELECT FROM done);
 $failure$;
 
--- The API role inserts messages (its tenant's only, by the policy) and calls the three
--- delivery functions; it needs no other access to this table.
-GRANT INSERT ON portal.outbox TO portal_app;
+-- The API role inserts messages (its tenant's only, by the policy; never a row already
+-- sent, leased or retried, by the column list) and calls the three delivery functions; it
+-- needs no other access to this table.
+GRANT INSERT (reference, tenant_id, channel, recipient, subject, body, template, personalisation)
+    ON portal.outbox TO portal_app;
 GRANT EXECUTE ON FUNCTION portal.outbox_claim(integer, interval) TO portal_app;
 GRANT EXECUTE ON FUNCTION portal.outbox_record_sent(uuid, uuid) TO portal_app;
 GRANT EXECUTE ON FUNCTION portal.outbox_record_failure(uuid, uuid, text, interval) TO portal_app;

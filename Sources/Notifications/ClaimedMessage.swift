@@ -29,14 +29,16 @@ struct ClaimedMessage: Sendable {
     /// The e-mail to deliver, or the permanent error that makes this row undeliverable.
     func email(from sender: EmailAddress, name: String?) throws(NotificationError) -> EmailMessage {
         guard self.channel == "email" else {
-            throw NotificationError(.unsupported, "no sender for this channel", context: self.channel)
+            throw NotificationError(
+                .unsupported, "no sender for this channel", context: self.channel)
         }
         guard let subject = self.subject, let body = self.body else {
             throw NotificationError(
                 .unsupported, "templated e-mail is not supported yet", context: self.template ?? "")
         }
         return try EmailMessage(
-            reference: self.reference, from: sender, fromName: name, to: try EmailAddress(self.recipient),
+            reference: self.reference, from: sender, fromName: name,
+            to: try EmailAddress(self.recipient),
             subject: subject, body: body)
     }
 }

@@ -18,7 +18,8 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         }
         let forbidden: Set<UInt8> = Set("<>()[]\\,;:\"\r\n\t ".utf8)
         guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f && !forbidden.contains($0) }) else {
-            throw Self.invalid("an address may not hold spaces, control or special characters", text)
+            throw Self.invalid(
+                "an address may not hold spaces, control or special characters", text)
         }
 
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
@@ -34,7 +35,8 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 
     private static func invalid(_ message: String, _ text: String) -> NotificationError {
         // The address itself goes into the context only in escaped form and shortened.
-        let shown = String(text.unicodeScalars.prefix(64).map { $0.escaped(asASCII: true) }.joined())
+        let shown = String(
+            text.unicodeScalars.prefix(64).map { $0.escaped(asASCII: true) }.joined())
         return NotificationError(.invalidAddress, message, context: shown)
     }
 }

@@ -21,7 +21,8 @@ public struct EmailMessage: Sendable {
             try Self.checkHeaderText(fromName, field: "fromName")
         }
         guard subject.utf8.count <= 998 else {
-            throw NotificationError(.invalidHeader, "a subject has at most 998 bytes", context: "subject")
+            throw NotificationError(
+                .invalidHeader, "a subject has at most 998 bytes", context: "subject")
         }
         guard !body.unicodeScalars.contains(where: { $0 == "\u{0}" }) else {
             throw NotificationError(.invalidHeader, "a body may not contain NUL", context: "body")

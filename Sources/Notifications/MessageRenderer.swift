@@ -22,7 +22,8 @@ public enum MessageRenderer {
         let encoded = Base64.encode(body, padded: true)
         var index = encoded.startIndex
         while index < encoded.endIndex {
-            let end = encoded.index(index, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
+            let end =
+                encoded.index(index, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
             lines.append(String(encoded[index..<end]))
             index = end
         }

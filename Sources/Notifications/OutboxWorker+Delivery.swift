@@ -5,8 +5,10 @@ import Telemetry
 extension OutboxWorker {
     /// Sends one claimed message and records what happened.
     func deliver(_ message: ClaimedMessage, pass: inout Pass) async {
-        let logger = self.logger.with("outbox.reference", .string(message.reference.uuidString.lowercased()))
-            .with("outbox.attempt", .int(Int64(message.attempts)))
+        let logger = self.logger.with(
+            "outbox.reference", .string(message.reference.uuidString.lowercased())
+        )
+        .with("outbox.attempt", .int(Int64(message.attempts)))
 
         // Claimed again after its last allowed attempt's lease lapsed: stop here.
         guard message.attempts <= self.configuration.retry.maximumAttempts else {
@@ -17,19 +19,25 @@ extension OutboxWorker {
         }
 
         do throws(NotificationError) {
-            let email = try message.email(from: self.configuration.sender, name: self.configuration.senderName)
+            let email = try message.email(
+                from: self.configuration.sender, name: self.configuration.senderName)
             try await self.sender.send(email)
         } catch {
-            let decision = self.configuration.retry.decision(afterAttempt: message.attempts, error: error)
+            let decision = self.configuration.retry.decision(
+                afterAttempt: message.attempts, error: error)
             logger.debug(
                 "outbox delivery failed",
-                [("error.code", .string(error.code.description)), ("outbox.dead", .bool(decision == .deadLetter))])
+                [
+                    ("error.code", .string(error.code.description)),
+                    ("outbox.dead", .bool(decision == .deadLetter)),
+                ])
             await self.recordFailure(message, error: error, decision: decision, pass: &pass)
             return
         }
 
         let recorded = await self.record(
-            "SELECT portal.outbox_record_sent(\(message.reference), \(message.leaseToken))", logger: logger)
+            "SELECT portal.outbox_record_sent(\(message.reference), \(message.leaseToken))",
+            logger: logger)
         if recorded == true {
             pass.sent += 1
             logger.debug("outbox message sent")
@@ -39,7 +47,8 @@ extension OutboxWorker {
     }
 
     private func recordFailure(
-        _ message: ClaimedMessage, error: NotificationError, decision: RetryPolicy.Decision, pass: inout Pass
+        _ message: ClaimedMessage, error: NotificationError, decision: RetryPolicy.Decision,
+        pass: inout Pass
     ) async {
         var retryMilliseconds: Int64?
         if case .retry(let delay) = decision {
@@ -48,8 +57,9 @@ extension OutboxWorker {
         let text = error.description
         let recorded = await self.record(
             """
-            SELECT portal.outbox_record_failure(\(message.reference), \(message.leaseToken), \(text),
-                   \(retryMilliseconds) * interval '1 millisecond')
+            SELECT portal.outbox_record_failure(
+                \(message.reference), \(message.leaseToken), \(text),
+                \(retryMilliseconds) * interval '1 millisecond')
             """, logger: self.logger)
         switch (recorded, decision) {
         case (true, .deadLetter): pass.deadLettered += 1

@@ -51,7 +51,9 @@ public struct OutboxWorker: Sendable {
     let configuration: Configuration
     let logger: Logger
 
-    public init(pool: PostgresPool, sender: any EmailSender, configuration: Configuration, logger: Logger) {
+    public init(
+        pool: PostgresPool, sender: any EmailSender, configuration: Configuration, logger: Logger
+    ) {
         self.pool = pool
         self.sender = sender
         self.configuration = configuration
@@ -90,7 +92,8 @@ public struct OutboxWorker: Sendable {
         let batch = Int32(clamping: self.configuration.batchSize)
         let leaseMilliseconds = Self.milliseconds(self.configuration.lease)
         let query: PostgresQuery = """
-            SELECT reference, tenant_id, channel, recipient, subject, body, template, attempts, lease_token
+            SELECT reference, tenant_id, channel, recipient, subject, body, template, attempts,
+                   lease_token
             FROM portal.outbox_claim(\(batch), \(leaseMilliseconds) * interval '1 millisecond')
             """
         do {
@@ -101,11 +104,13 @@ public struct OutboxWorker: Sendable {
             }
             return messages
         } catch {
-            throw NotificationError(.database, "cannot claim outbox messages: \(error.message)", context: "outbox")
+            throw NotificationError(
+                .database, "cannot claim outbox messages: \(error.message)", context: "outbox")
         }
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+        duration.components.seconds * 1_000 + duration.components.attoseconds
+            / 1_000_000_000_000_000
     }
 }

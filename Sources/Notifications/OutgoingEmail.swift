@@ -9,7 +9,8 @@ public struct OutgoingEmail: Sendable {
         self.recipient = try EmailAddress(recipient)
         try EmailMessage.checkHeaderText(subject, field: "subject")
         guard subject.utf8.count <= 998 else {
-            throw NotificationError(.invalidHeader, "a subject has at most 998 bytes", context: "subject")
+            throw NotificationError(
+                .invalidHeader, "a subject has at most 998 bytes", context: "subject")
         }
         guard !body.unicodeScalars.contains("\u{0}") else {
             throw NotificationError(.invalidHeader, "a body may not contain NUL", context: "body")

@@ -11,7 +11,8 @@ public struct SMTPClient: Sendable {
 
     public init(configuration: SMTPConfiguration, logger: Logger) {
         self.configuration = configuration
-        self.logger = logger.with("smtp.host", .string("\(configuration.host):\(configuration.port)"))
+        self.logger = logger.with(
+            "smtp.host", .string("\(configuration.host):\(configuration.port)"))
     }
 
     /// Sends `message`; returns once the relay has accepted it. Throws a
@@ -19,10 +20,13 @@ public struct SMTPClient: Sendable {
     public func deliver(_ message: EmailMessage, date: Date = Date()) throws(NotificationError) {
         let configuration = self.configuration
         let transport = try SMTPTransport.connect(
-            host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
+            host: configuration.host, port: configuration.port,
+            timeout: configuration.connectTimeout)
 
         if configuration.security == .implicitTLS {
-            try transport.startTLS(context: try self.tlsContext(), serverName: configuration.host, deadline: self.deadline())
+            try transport.startTLS(
+                context: try self.tlsContext(), serverName: configuration.host,
+                deadline: self.deadline())
         }
 
         var conversation = SMTPConversation(
@@ -32,14 +36,17 @@ public struct SMTPClient: Sendable {
         while true {
             switch action {
             case .send(let line):
-                self.logger.trace("smtp command", [("smtp.command", .string(String(line.prefix(4))))])
+                self.logger.trace(
+                    "smtp command", [("smtp.command", .string(String(line.prefix(4))))])
                 try transport.write(Array((line + "\r\n").utf8), deadline: self.deadline())
             case .sendSecret(let line):
                 try transport.write(Array((line + "\r\n").utf8), deadline: self.deadline())
             case .sendMessage:
                 try transport.write(data, deadline: self.deadline())
             case .startTLS:
-                try transport.startTLS(context: try self.tlsContext(), serverName: configuration.host, deadline: self.deadline())
+                try transport.startTLS(
+                    context: try self.tlsContext(), serverName: configuration.host,
+                    deadline: self.deadline())
                 action = conversation.tlsEstablished()
                 continue
             case .delivered:
@@ -71,7 +78,8 @@ public struct SMTPClient: Sendable {
         do {
             return try TLSContext(.client(trust: .system))
         } catch {
-            throw NotificationError(.tlsUnavailable, error.description, context: self.configuration.host)
+            throw NotificationError(
+                .tlsUnavailable, error.description, context: self.configuration.host)
         }
     }
 }

@@ -15,7 +15,9 @@ extension SMTPConversation {
                 return self.afterHello()
             }
             // A server that does not know EHLO answers 500/502: fall back to HELO.
-            guard [500, 502].contains(reply.code) else { return self.failure(reply, during: "EHLO") }
+            guard [500, 502].contains(reply.code) else {
+                return self.failure(reply, during: "EHLO")
+            }
             self.state = .helo
             return .send("HELO \(self.heloName)")
 
@@ -38,13 +40,16 @@ extension SMTPConversation {
             return self.refuse(.protocolViolation, "unexpected reply", reply)
 
         case .ehloSecured:
-            guard reply.code == 250 else { return self.failure(reply, during: "EHLO after STARTTLS") }
+            guard reply.code == 250 else {
+                return self.failure(reply, during: "EHLO after STARTTLS")
+            }
             self.learnExtensions(reply)
             return self.afterSecurity()
 
         case .authPlain, .authLoginPassword:
             guard reply.code == 235 else {
-                return self.refuse(.authenticationFailed, "the relay refused the credentials", reply)
+                return self.refuse(
+                    .authenticationFailed, "the relay refused the credentials", reply)
             }
             return self.mailFrom()
 
@@ -124,7 +129,8 @@ extension SMTPConversation {
         }
         if self.authMechanisms.contains("PLAIN") {
             self.state = .authPlain
-            let token = [0] + Array(credentials.username.utf8) + [0] + Array(credentials.password.utf8)
+            let token =
+                [0] + Array(credentials.username.utf8) + [0] + Array(credentials.password.utf8)
             return .sendSecret("AUTH PLAIN \(Base64.encode(token, padded: true))")
         }
         if self.authMechanisms.contains("LOGIN") {
@@ -159,7 +165,8 @@ extension SMTPConversation {
     private mutating func failure(_ reply: SMTPReply, during step: String) -> Action {
         self.state = .finished
         let code: NotificationError.Code =
-            reply.isTransient ? .transientReply : reply.isPermanent ? .permanentReply : .protocolViolation
+            reply.isTransient
+            ? .transientReply : reply.isPermanent ? .permanentReply : .protocolViolation
         return .fail(
             NotificationError(
                 code, "the relay answered \(step) with: \(reply.summary)", context: self.host,
@@ -171,6 +178,7 @@ extension SMTPConversation {
     ) -> Action {
         self.state = .finished
         return .fail(
-            NotificationError(code, "\(message): \(reply.summary)", context: self.host, replyCode: reply.code))
+            NotificationError(
+                code, "\(message): \(reply.summary)", context: self.host, replyCode: reply.code))
     }
 }

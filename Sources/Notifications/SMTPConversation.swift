@@ -22,7 +22,8 @@ struct SMTPConversation {
         static func == (lhs: Action, rhs: Action) -> Bool {
             switch (lhs, rhs) {
             case (.send(let a), .send(let b)), (.sendSecret(let a), .sendSecret(let b)): a == b
-            case (.sendMessage, .sendMessage), (.startTLS, .startTLS), (.delivered, .delivered): true
+            case (.sendMessage, .sendMessage), (.startTLS, .startTLS), (.delivered, .delivered):
+                true
             case (.fail(let a), .fail(let b)): a.code == b.code && a.replyCode == b.replyCode
             default: false
             }

@@ -16,9 +16,12 @@ public final class SMTPSender: EmailSender {
 
     public func send(_ message: EmailMessage) async throws(NotificationError) {
         let client = self.client
-        let result: Result<Void, NotificationError> = await withCheckedContinuation { continuation in
+        let result: Result<Void, NotificationError> = await withCheckedContinuation {
+            continuation in
             self.queue.async {
-                continuation.resume(returning: Result { () throws(NotificationError) in try client.deliver(message) })
+                continuation.resume(
+                    returning: Result { () throws(NotificationError) in try client.deliver(message)
+                    })
             }
         }
         try result.get()

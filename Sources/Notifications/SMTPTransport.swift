@@ -24,7 +24,9 @@ final class SMTPTransport {
     }
 
     /// Connects to `host`:`port` (each resolved address in turn) within `timeout`.
-    static func connect(host: String, port: Int, timeout: Duration) throws(NotificationError) -> SMTPTransport {
+    static func connect(
+        host: String, port: Int, timeout: Duration
+    ) throws(NotificationError) -> SMTPTransport {
         let deadline = ContinuousClock.now + timeout
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -42,12 +44,14 @@ final class SMTPTransport {
         while let address = entry {
             entry = address.pointee.ai_next
             let socket = Glibc.socket(
-                address.pointee.ai_family, address.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue)
+                address.pointee.ai_family,
+                address.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue)
                     | Int32(SOCK_CLOEXEC.rawValue), address.pointee.ai_protocol)
             guard socket >= 0 else { continue }
 
             if Glibc.connect(socket, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0
-                || (errno == EINPROGRESS && Self.finishConnect(socket, deadline: deadline, error: &lastError))
+                || (errno == EINPROGRESS
+                    && Self.finishConnect(socket, deadline: deadline, error: &lastError))
             {
                 return SMTPTransport(socket: socket, host: host)
             }
@@ -56,10 +60,14 @@ final class SMTPTransport {
             }
             _ = Glibc.close(socket)
         }
-        throw NotificationError(.connectionFailed, "cannot connect to the relay: \(lastError)", context: "\(host):\(port)")
+        throw NotificationError(
+            .connectionFailed, "cannot connect to the relay: \(lastError)",
+            context: "\(host):\(port)")
     }
 
-    private static func finishConnect(_ socket: Int32, deadline: ContinuousClock.Instant, error: inout String) -> Bool {
+    private static func finishConnect(
+        _ socket: Int32, deadline: ContinuousClock.Instant, error: inout String
+    ) -> Bool {
         guard Self.wait(socket, for: Int16(POLLOUT), until: deadline) else {
             error = "timed out"
             return false
@@ -74,9 +82,12 @@ final class SMTPTransport {
     }
 
     /// Runs the TLS handshake as a client of `serverName`.
-    func startTLS(context: TLSContext, serverName: String, deadline: ContinuousClock.Instant) throws(NotificationError) {
+    func startTLS(
+        context: TLSContext, serverName: String, deadline: ContinuousClock.Instant
+    ) throws(NotificationError) {
         do {
-            let session = try TLSSession(context: context, socket: self.socket, serverName: serverName)
+            let session = try TLSSession(
+                context: context, socket: self.socket, serverName: serverName)
             while true {
                 switch try session.handshake() {
                 case .done:
@@ -86,7 +97,9 @@ final class SMTPTransport {
                 case .wantRead: try self.await(Int16(POLLIN), deadline)
                 case .wantWrite: try self.await(Int16(POLLOUT), deadline)
                 case .closed:
-                    throw NotificationError(.tlsUnavailable, "the relay closed during the TLS handshake", context: self.host)
+                    throw NotificationError(
+                        .tlsUnavailable, "the relay closed during the TLS handshake",
+                        context: self.host)
                 }
             }
         } catch let error as SecurityError {
@@ -107,7 +120,8 @@ final class SMTPTransport {
             }
             let count = try self.receive(into: &buffer, deadline: deadline)
             guard count > 0 else {
-                throw NotificationError(.connectionFailed, "the relay closed the connection", context: self.host)
+                throw NotificationError(
+                    .connectionFailed, "the relay closed the connection", context: self.host)
             }
             self.parser.append(buffer.prefix(count))
         }
@@ -122,12 +136,16 @@ final class SMTPTransport {
         }
     }
 
-    private func receive(into buffer: inout [UInt8], deadline: ContinuousClock.Instant) throws(NotificationError) -> Int {
+    private func receive(
+        into buffer: inout [UInt8], deadline: ContinuousClock.Instant
+    ) throws(NotificationError) -> Int {
         while true {
             if let tls = self.tls {
                 let progress: TLSSession.Progress<Int>
                 do {
-                    progress = try buffer.withUnsafeMutableBytes { raw throws(SecurityError) in try tls.read(into: raw) }
+                    progress = try buffer.withUnsafeMutableBytes { raw throws(SecurityError) in
+                        try tls.read(into: raw)
+                    }
                 } catch {
                     throw NotificationError(.connectionFailed, "\(error)", context: self.host)
                 }
@@ -144,25 +162,31 @@ final class SMTPTransport {
                 return count
             }
             guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
-                throw NotificationError(.connectionFailed, String(cString: strerror(errno)), context: self.host)
+                throw NotificationError(
+                    .connectionFailed, String(cString: strerror(errno)), context: self.host)
             }
             try self.await(Int16(POLLIN), deadline)
         }
     }
 
-    private func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant) throws(NotificationError) -> Int {
+    private func send(
+        _ bytes: [UInt8], deadline: ContinuousClock.Instant
+    ) throws(NotificationError) -> Int {
         while true {
             if let tls = self.tls {
                 let progress: TLSSession.Progress<Int>
                 do {
-                    progress = try bytes.withUnsafeBytes { raw throws(SecurityError) in try tls.write(raw) }
+                    progress = try bytes.withUnsafeBytes { raw throws(SecurityError) in
+                        try tls.write(raw)
+                    }
                 } catch {
                     throw NotificationError(.connectionFailed, "\(error)", context: self.host)
                 }
                 switch progress {
                 case .done(let count): return count
                 case .closed:
-                    throw NotificationError(.connectionFailed, "the relay closed the connection", context: self.host)
+                    throw NotificationError(
+                        .connectionFailed, "the relay closed the connection", context: self.host)
                 case .wantRead: try self.await(Int16(POLLIN), deadline)
                 case .wantWrite: try self.await(Int16(POLLOUT), deadline)
                 }
@@ -173,25 +197,33 @@ final class SMTPTransport {
                 return count
             }
             guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
-                throw NotificationError(.connectionFailed, String(cString: strerror(errno)), context: self.host)
+                throw NotificationError(
+                    .connectionFailed, String(cString: strerror(errno)), context: self.host)
             }
             try self.await(Int16(POLLOUT), deadline)
         }
     }
 
-    private func await(_ events: Int16, _ deadline: ContinuousClock.Instant) throws(NotificationError) {
+    private func await(
+        _ events: Int16, _ deadline: ContinuousClock.Instant
+    ) throws(NotificationError) {
         guard Self.wait(self.socket, for: events, until: deadline) else {
-            throw NotificationError(.timeout, "the relay did not answer in time", context: self.host)
+            throw NotificationError(
+                .timeout, "the relay did not answer in time", context: self.host)
         }
     }
 
     /// Polls until `events` or the deadline; false on timeout.
-    private static func wait(_ socket: Int32, for events: Int16, until deadline: ContinuousClock.Instant) -> Bool {
+    private static func wait(
+        _ socket: Int32, for events: Int16, until deadline: ContinuousClock.Instant
+    ) -> Bool {
         while true {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { return false }
 
-            let milliseconds = remaining.components.seconds * 1_000 + remaining.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds =
+                remaining.components.seconds * 1_000 + remaining.components.attoseconds
+                / 1_000_000_000_000_000
             var descriptor = pollfd(fd: socket, events: events, revents: 0)
             let result = poll(&descriptor, 1, Int32(clamping: max(1, milliseconds)))
             if result > 0 {

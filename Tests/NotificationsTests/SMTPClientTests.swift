@@ -9,18 +9,24 @@ import Testing
 struct SMTPClientTests {
     static let logger = Logger(label: "smtp-tests", level: .error)
 
-    func message(to recipient: String = "ada.smith@nhs.example", subject: String = "Your sign-in code") throws
+    func message(
+        to recipient: String = "ada.smith@nhs.example", subject: String = "Your sign-in code"
+    ) throws
         -> EmailMessage
     {
         try EmailMessage(
-            reference: UUID(), from: try EmailAddress("no-reply@portal.example"), fromName: "Imaging Portal",
+            reference: UUID(), from: try EmailAddress("no-reply@portal.example"),
+            fromName: "Imaging Portal",
             to: try EmailAddress(recipient), subject: subject,
             body: "Your code is 004217.\n.\n..A line starting with dots\nNon-ASCII: Zoë, 東京\n")
     }
 
-    func client(_ sink: SMTPSink, _ edit: (inout SMTPConfiguration) -> Void = { _ in }) -> SMTPClient {
+    func client(
+        _ sink: SMTPSink, _ edit: (inout SMTPConfiguration) -> Void = { _ in }
+    ) -> SMTPClient {
         var configuration = SMTPConfiguration(
-            host: "127.0.0.1", port: sink.port, security: .plaintext, heloName: "api-a.portal.example",
+            host: "127.0.0.1", port: sink.port, security: .plaintext,
+            heloName: "api-a.portal.example",
             replyTimeout: .seconds(10))
         edit(&configuration)
         return SMTPClient(configuration: configuration, logger: Self.logger)
@@ -42,10 +48,15 @@ struct SMTPClientTests {
         #expect(mail.headers["Subject"] == "Référral update: scan booked")
         #expect(mail.headers["From"] == "Imaging Portal <no-reply@portal.example>")
         #expect(mail.headers["To"] == "ada.smith@nhs.example")
-        #expect(mail.headers["Message-ID"] == "<\(message.reference.uuidString.lowercased())@portal.example>")
+        #expect(
+            mail.headers["Message-ID"]
+                == "<\(message.reference.uuidString.lowercased())@portal.example>")
         #expect(mail.headers["Content-Type"] == "text/plain; charset=\"utf-8\"")
         #expect(mail.headers["Date"]?.hasSuffix("+0000") == true)
-        #expect(mail.body == "Your code is 004217.\r\n.\r\n..A line starting with dots\r\nNon-ASCII: Zoë, 東京\r\n")
+        #expect(
+            mail.body
+                == "Your code is 004217.\r\n.\r\n..A line starting with dots\r\nNon-ASCII: Zoë, 東京\r\n"
+        )
         #expect(!mail.tls)
         let long = mail.raw.split(separator: "\r\n").filter { $0.utf8.count > 78 }
         #expect(long.isEmpty, "lines over 78 columns: \(long)")
@@ -55,7 +66,10 @@ struct SMTPClientTests {
     func startTLSAndAuth() throws {
         let certificate = try TestCertificate()
         defer { certificate.remove() }
-        let sink = try SMTPSink(.init(certificate: certificate, requireStartTLS: true, credentials: ("portal", "s3cret-pass")))
+        let sink = try SMTPSink(
+            .init(
+                certificate: certificate, requireStartTLS: true,
+                credentials: ("portal", "s3cret-pass")))
         defer { sink.stop() }
         let trust = try TLSContext(.client(trust: .caFile(certificate.certificate)))
 
@@ -121,13 +135,15 @@ struct SMTPClientTests {
             try self.client(sink).deliver(try self.message(to: "reject-me@nhs.example"))
         } throws: { error in
             let error = error as? NotificationError
-            return error?.code == .permanentReply && error?.replyCode == 550 && error?.isPermanent == true
+            return error?.code == .permanentReply && error?.replyCode == 550
+                && error?.isPermanent == true
         }
         #expect {
             try self.client(sink).deliver(try self.message(to: "defer-me@nhs.example"))
         } throws: { error in
             let error = error as? NotificationError
-            return error?.code == .transientReply && error?.replyCode == 451 && error?.isPermanent == false
+            return error?.code == .transientReply && error?.replyCode == 451
+                && error?.isPermanent == false
         }
         try self.client(sink).deliver(try self.message(to: "defer-me@nhs.example"))
         #expect(try sink.received().count == 1)
@@ -135,7 +151,8 @@ struct SMTPClientTests {
         let closed = try SMTPSink.freePort()
         #expect {
             try SMTPClient(
-                configuration: SMTPConfiguration(host: "127.0.0.1", port: closed, security: .plaintext, heloName: "a"),
+                configuration: SMTPConfiguration(
+                    host: "127.0.0.1", port: closed, security: .plaintext, heloName: "a"),
                 logger: Self.logger
             ).deliver(try self.message())
         } throws: { error in
@@ -158,7 +175,8 @@ struct SMTPClientTests {
         }
         #expect(throws: NotificationError.self) {
             _ = try EmailMessage(
-                reference: UUID(), from: try EmailAddress("no-reply@portal.example"), to: try EmailAddress(recipient),
+                reference: UUID(), from: try EmailAddress("no-reply@portal.example"),
+                to: try EmailAddress(recipient),
                 subject: subject, body: "x")
         }
     }

@@ -34,12 +34,14 @@ final class SMTPSink: @unchecked Sendable {
     init(port: Int? = nil, _ options: Options = Options()) throws {
         self.port = try port ?? Self.freePort()
         self.folder = NSTemporaryDirectory() + "smtp-sink-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: self.folder + "/messages", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: self.folder + "/messages", withIntermediateDirectories: true)
         let script = self.folder + "/sink.py"
         try Data(SMTPSinkScript.source.utf8).write(to: URL(fileURLWithPath: script))
 
         var arguments = [
-            script, "--port", "\(self.port)", "--out", self.folder + "/messages", "--ready", self.folder + "/ready",
+            script, "--port", "\(self.port)", "--out", self.folder + "/messages", "--ready",
+            self.folder + "/ready",
         ]
         if let certificate = options.certificate {
             arguments += ["--cert", certificate.certificate, "--key", certificate.key]
