@@ -95,7 +95,9 @@ extension Accounts {
     }
 
     /// One request, or `notFound` (also for another tenant's id: row-level security hides it).
-    public func registration(_ id: UUID, tenant: TenantID) async throws(AccountsError)
+    public func registration(
+        _ id: UUID, tenant: TenantID
+    ) async throws(AccountsError)
         -> RegistrationRequest
     {
         try await self.inTenant(tenant) { transaction in

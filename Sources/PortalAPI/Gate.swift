@@ -34,9 +34,11 @@ struct Gate: Sendable {
 
         if let authorization = request.http.headers["Authorization"] {
             guard let token = Self.bearerToken(authorization) else { throw PortalProblem.invalidToken }
-            guard let client = try await self.call({ () async throws(AccountsError) in
-                try await self.accounts.client(token: token, tenant: request.tenant)
-            }) else {
+            guard
+                let client = try await self.call({ () async throws(AccountsError) in
+                    try await self.accounts.client(token: token, tenant: request.tenant)
+                })
+            else {
                 throw PortalProblem.invalidToken
             }
             request.principal = .client(client)
@@ -48,9 +50,11 @@ struct Gate: Sendable {
         else {
             throw PortalProblem.unauthenticated
         }
-        guard let user = try await self.call({ () async throws(AccountsError) in
-            try await self.accounts.session(token: token, tenant: request.tenant)
-        }) else {
+        guard
+            let user = try await self.call({ () async throws(AccountsError) in
+                try await self.accounts.session(token: token, tenant: request.tenant)
+            })
+        else {
             throw PortalProblem.sessionEnded
         }
         request.principal = .user(user)
