@@ -25,8 +25,12 @@ let settings = BenchSettings.fromEnvironment()
 let cluster = try await TestCluster.create()
 do {
     try await cluster.psql(BenchSettings.schema)
-    print("workload: \(settings.transactions) transactions of INSERT ... RETURNING id + SELECT by id,")
-    print("          \(settings.clients) concurrent clients, one throwaway cluster (port \(cluster.port))")
+    print(
+        "workload: \(settings.transactions) transactions of INSERT ... RETURNING id + SELECT by id,"
+    )
+    print(
+        "          \(settings.clients) concurrent clients, one throwaway cluster (port \(cluster.port))"
+    )
 
     let postmaster = cluster.postmasterPID ?? 0
     let baseline = try await measured(postmaster, children: true) {
