@@ -5,8 +5,10 @@ struct BenchSettings: Sendable {
     /// Transactions per side, split evenly between the clients.
     var transactions = 100_000
     var clients = 16
-    /// The most connections the module's pool may open.
-    var poolConnections = 4
+    /// Event loops on the module's side, each with its own pool (pgbench runs `-j 2`).
+    var loops = 2
+    /// Connections each pool keeps open.
+    var poolConnections = 2
     /// Each side stops after this long even if unfinished (and the result says so).
     var timeLimit: Duration = .seconds(180)
 
@@ -22,6 +24,9 @@ struct BenchSettings: Sendable {
         }
         if let value = environment["BENCH_POOL_CONNECTIONS"].flatMap(Int.init), value > 0 {
             settings.poolConnections = value
+        }
+        if let value = environment["BENCH_LOOPS"].flatMap(Int.init), value > 0 {
+            settings.loops = value
         }
         if let value = environment["BENCH_TIME_LIMIT_SECONDS"].flatMap(Int.init), value > 0 {
             settings.timeLimit = .seconds(value)

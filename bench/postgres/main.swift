@@ -37,7 +37,8 @@ do {
     let module = try await measured(postmaster, children: false) {
         try await ModuleRun.run(on: cluster, settings)
     }
-    print(module.line(label: "postgres module (pool, max \(settings.poolConnections) conns)"))
+    let shape = "\(settings.loops) loops x \(settings.poolConnections) conns"
+    print(module.line(label: "postgres module (\(shape))"))
 
     await cluster.remove()
     let ratio = module.throughput / baseline.throughput
