@@ -13,7 +13,7 @@ extension PortalAPI {
                     id: "submitRegistrationRequest", summary: "Ask for a portal account",
                     tag: "registration", body: "RegistrationForm", status: 201,
                     description: "Stored; an acknowledgement was e-mailed",
-                    response: "RegistrationRequest")
+                    response: "RegistrationRequest", errors: [429])
             ) { request throws(Problem) in
                 let form = try request.body(RegistrationForm.self)
                 let stored = try await request.perform { () async throws(AccountsError) in

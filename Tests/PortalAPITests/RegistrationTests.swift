@@ -204,3 +204,23 @@ struct RegistrationTests {
         }
     }
 }
+
+/// The form sends e-mail, so it is rate-limited per address and per work e-mail address.
+@Suite("Registration rate limits")
+struct RegistrationRateTests {
+    @Test("a fourth request for one e-mail address in a day is refused with Retry-After")
+    func perEmail() async throws {
+        try await PortalHarness.with { harness in
+            for index in 0..<3 {
+                let answer = try await harness.client(address: "192.0.2.\(20 + index)").post(
+                    "/api/v1/registration-requests", json: RegistrationTests.form())
+                #expect(answer.status == 201)
+            }
+            let refused = try await harness.client(address: "192.0.2.30").post(
+                "/api/v1/registration-requests", json: RegistrationTests.form())
+            #expect(refused.status == 429)
+            #expect(refused.header("Retry-After") == "86400")
+            #expect(harness.mail.messages(to: "new.doctor@nhs.test").count == 3)
+        }
+    }
+}
