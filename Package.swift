@@ -72,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "portal-api",
-            dependencies: ["HTTP", "Postgres", "Telemetry"],
+            dependencies: ["Accounts", "HTTP", "PortalAPI", "Postgres", "Telemetry"],
             swiftSettings: strict
         ),
 

@@ -22,6 +22,8 @@ extension Accounts {
         let address: String? = origin.address.isEmpty ? nil : origin.address
 
         return try await self.inTenant(tenant) { transaction in
+            try await self.checkRegistrationRate(
+                email: valid.workEmail, address: address, in: transaction)
             let known = try await transaction.query(
                 "SELECT id FROM portal.organisations WHERE ods_code = \(valid.odsCode)")
             let organisation = try known.first?.decode(UUID.self, at: 0)
@@ -63,6 +65,33 @@ extension Accounts {
                 in: transaction)
             return request
         }
+    }
+
+    /// Refuses a request when its address or its e-mail has sent too many lately.
+    private func checkRegistrationRate(
+        email: String, address: String?, in transaction: TenantTransaction
+    ) async throws {
+        let rows = try await transaction.query(
+            """
+            SELECT count(*) FILTER (WHERE remote_address = \(address)::inet
+                                      AND created_at > now() - interval '1 hour'),
+                   count(*) FILTER (WHERE lower(work_email) = lower(\(email))
+                                      AND created_at > now() - interval '1 day')
+            FROM portal.registration_requests
+            WHERE created_at > now() - interval '1 day'
+            """)
+        guard let row = rows.first else { return }
+        let (fromAddress, forEmail) = try row.decode((Int, Int).self)
+        let overAddress = fromAddress >= self.policy.registrationsPerAddressPerHour
+        guard overAddress || forEmail >= self.policy.registrationsPerEmailPerDay else { return }
+
+        var error = AccountsError(
+            .locked,
+            overAddress
+                ? "Too many registration requests from your address; try again in an hour."
+                : "Too many registration requests for this e-mail address; try again tomorrow.")
+        error.retryAfter = overAddress ? 3600 : 86_400
+        throw error
     }
 
     /// Requests in `state` (all when nil), oldest first, `limit` at a time after `cursor`.

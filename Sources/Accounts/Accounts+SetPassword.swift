@@ -26,6 +26,11 @@ extension Accounts {
         guard fields.isEmpty else { throw AccountsError.invalid(fields) }
         guard Secrets.isWellFormedToken(token) else { throw AccountsError.linkEnded }
 
+        let digest = try Secrets.digest(token)
+        guard try await self.linkIsLive(digest, tenant: tenant, origin: origin) else {
+            throw AccountsError.linkEnded
+        }
+
         let hash: String
         do {
             hash = try await self.passwords.hash(password)
@@ -36,19 +41,12 @@ extension Accounts {
         let outcome = try await self.inTenant(tenant) { transaction -> LinkOutcome in
             let rows = try await transaction.query(
                 """
-                SELECT id, user_id, used_at IS NULL AND expires_at > now()
-                FROM portal.set_password_links
-                WHERE token_hash = \(try Secrets.digest(token))
+                SELECT id, user_id FROM portal.set_password_links
+                WHERE token_hash = \(digest) AND used_at IS NULL AND expires_at > now()
                 FOR UPDATE
                 """)
             guard let row = rows.first else { return .ended }
-            let (linkID, user, live) = try row.decode((UUID, UUID, Bool).self)
-            guard live else {
-                try await self.audit(
-                    "set_password_link.refused", actor: nil, record: ("set_password_link", linkID),
-                    origin: origin, in: transaction)
-                return .ended
-            }
+            let (linkID, user) = try row.decode((UUID, UUID).self)
 
             try await self.store(hash, for: user, link: linkID, in: transaction)
             try await self.audit(
@@ -57,6 +55,28 @@ extension Accounts {
             return .set
         }
         guard outcome == .set else { throw AccountsError.linkEnded }
+    }
+
+    /// Whether the link can still be used, checked before the password is hashed so that a
+    /// dead link costs no hashing. A known link that has ended is audited.
+    private func linkIsLive(
+        _ digest: [UInt8], tenant: TenantID, origin: RequestOrigin
+    ) async throws(AccountsError) -> Bool {
+        try await self.inTenant(tenant) { transaction in
+            let rows = try await transaction.query(
+                """
+                SELECT id, used_at IS NULL AND expires_at > now()
+                FROM portal.set_password_links WHERE token_hash = \(digest)
+                """)
+            guard let row = rows.first else { return false }
+            let (linkID, live) = try row.decode((UUID, Bool).self)
+            if !live {
+                try await self.audit(
+                    "set_password_link.refused", actor: nil, record: ("set_password_link", linkID),
+                    origin: origin, in: transaction)
+            }
+            return live
+        }
     }
 
     private func store(

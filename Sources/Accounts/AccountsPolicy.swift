@@ -17,6 +17,11 @@ public struct AccountsPolicy: Sendable {
     public var passwordHasher = PasswordHasher()
     /// Failed passwords and codes counted per account and per remote address.
     public var throttle = ThrottlePolicy()
+    /// Registration requests accepted from one remote address in an hour, and for one work
+    /// e-mail address in a day: each sends an e-mail, so the form must not become a way to
+    /// flood someone's inbox.
+    public var registrationsPerAddressPerHour = 10
+    public var registrationsPerEmailPerDay = 3
 
     public init() {}
 }

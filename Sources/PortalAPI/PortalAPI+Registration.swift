@@ -13,7 +13,7 @@ extension PortalAPI {
                     id: "submitRegistrationRequest", summary: "Ask for a portal account",
                     tag: "registration", body: "RegistrationForm", status: 201,
                     description: "Stored; an acknowledgement was e-mailed",
-                    response: "RegistrationRequest")
+                    response: "RegistrationRequest", errors: [429])
             ) { request throws(Problem) in
                 let form = try request.body(RegistrationForm.self)
                 let stored = try await request.perform { () async throws(AccountsError) in
@@ -21,8 +21,8 @@ extension PortalAPI {
                         form, tenant: request.tenant, origin: request.origin)
                 }
                 return JSONResponse.make(
-                    stored, status: .created,
-                    headers: ["Location": "/api/v1/registration-requests/\(stored.id.uuidString.lowercased())"])
+                    RegistrationView(stored), status: .created,
+                    headers: ["Location": "/api/v1/registration-requests/\(lowercased(stored.id))"])
             },
             Endpoint(
                 method: .get, path: "/api/v1/registration-requests", access: administrator,
@@ -38,7 +38,9 @@ extension PortalAPI {
                         state: query.state, limit: query.limit, after: query.after,
                         tenant: request.tenant)
                 }
-                return JSONResponse.make(RegistrationPageView(items: page.items, next: page.next))
+                return JSONResponse.make(
+                    RegistrationPageView(
+                        items: page.items.map(RegistrationView.init), next: page.next.map(lowercased)))
             },
             Endpoint(
                 method: .get, path: "/api/v1/registration-requests/:id", access: administrator,
@@ -51,7 +53,7 @@ extension PortalAPI {
                 let found = try await request.perform { () async throws(AccountsError) in
                     try await accounts.registration(id, tenant: request.tenant)
                 }
-                return JSONResponse.make(found)
+                return JSONResponse.make(RegistrationView(found))
             },
             Endpoint(
                 method: .post, path: "/api/v1/registration-requests/:id/approve",
@@ -68,7 +70,7 @@ extension PortalAPI {
                     try await accounts.approveRegistration(
                         id, by: admin, tenant: request.tenant, origin: request.origin)
                 }
-                return JSONResponse.make(approved)
+                return JSONResponse.make(RegistrationView(approved))
             },
             Endpoint(
                 method: .post, path: "/api/v1/registration-requests/:id/decline",
@@ -87,7 +89,7 @@ extension PortalAPI {
                         id, reason: body.reason, by: admin, tenant: request.tenant,
                         origin: request.origin)
                 }
-                return JSONResponse.make(declined)
+                return JSONResponse.make(RegistrationView(declined))
             },
         ]
     }

@@ -69,7 +69,7 @@ extension PortalAPI {
                             sessionExpiresAt: user.absoluteExpiry))
                 case .client(let client):
                     let view = ClientView(
-                        tokenID: client.tokenID, name: client.name,
+                        tokenID: lowercased(client.tokenID), name: client.name,
                         scopes: client.scopes.map(\.rawValue))
                     return JSONResponse.make(MeView(kind: "client", client: view))
                 case nil:

@@ -21,13 +21,8 @@ extension PortalAPI {
                     try await accounts.createAPIToken(
                         body, by: admin, tenant: request.tenant, origin: request.origin)
                 }
-                let token = created.token
                 return JSONResponse.make(
-                    CreatedAPITokenView(
-                        id: token.id, name: token.name, scopes: token.scopes,
-                        createdAt: token.createdAt, expiresAt: token.expiresAt,
-                        token: created.secret),
-                    status: .created)
+                    APITokenView(created.token, secret: created.secret), status: .created)
             },
             Endpoint(
                 method: .get, path: "/api/v1/api-tokens", access: administrator,
@@ -39,7 +34,7 @@ extension PortalAPI {
                 let tokens = try await request.perform { () async throws(AccountsError) in
                     try await accounts.apiTokens(tenant: request.tenant)
                 }
-                return JSONResponse.make(APITokenListView(items: tokens))
+                return JSONResponse.make(APITokenListView(items: tokens.map { APITokenView($0) }))
             },
             Endpoint(
                 method: .delete, path: "/api/v1/api-tokens/:id", access: administrator,

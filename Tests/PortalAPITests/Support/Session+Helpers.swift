@@ -19,9 +19,10 @@ struct BrowserSession {
 extension PortalHarness {
     /// Signs `email` in with the password and the e-mailed code.
     func signIn(
-        _ email: String, password: String = PortalHarness.password, address: String = "192.0.2.1"
+        _ email: String, password: String = PortalHarness.password, address: String = "192.0.2.1",
+        host: String = PortalHarness.host
     ) async throws -> BrowserSession {
-        let client = self.client(address: address)
+        let client = self.client(host: host, address: address)
         let first = try await client.post(
             "/api/v1/sign-in", json: ["email": email, "password": password])
         try #require(first.status == 202, "sign-in answered \(first.status): \(first.text)")
