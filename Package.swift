@@ -54,6 +54,16 @@ let package = Package(
             dependencies: ["COpenSSL", "Postgres", "Tenancy"],
             swiftSettings: strict
         ),
+        .target(
+            name: "Accounts",
+            dependencies: ["Audit", "Postgres", "Security", "Telemetry", "Tenancy"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PortalAPI",
+            dependencies: ["Accounts", "HTTP", "Postgres", "Telemetry", "Tenancy"],
+            swiftSettings: strict
+        ),
 
         .executableTarget(
             name: "portalctl",
@@ -62,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "portal-api",
-            dependencies: ["HTTP", "Postgres", "Telemetry"],
+            dependencies: ["Accounts", "HTTP", "PortalAPI", "Postgres", "Telemetry"],
             swiftSettings: strict
         ),
 
@@ -103,6 +113,19 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: ["Audit", "Tenancy", "Migrations", "PortalTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: ["Accounts", "Security"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PortalAPITests",
+            dependencies: [
+                "Accounts", "Audit", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
+                "Reactor", "Security", "Telemetry", "Tenancy",
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),

@@ -121,7 +121,7 @@ struct AuditTrailTests {
         try await database.withConnection(as: "portal_app") { connection in
             for (entry, code, field) in cases {
                 do {
-                    try await connection.withTenant(TenantID(tenant.id)) { transaction in
+                    _ = try await connection.withTenant(TenantID(tenant.id)) { transaction in
                         try await AuditTrail.record(entry, in: transaction)
                     }
                     Issue.record("\(entry.action) was recorded")

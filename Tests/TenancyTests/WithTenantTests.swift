@@ -8,6 +8,7 @@ import Testing
 @Suite("withTenant")
 struct WithTenantTests {
     /// Runs `body` with a pool of at most `connections` portal_app connections.
+    @discardableResult
     func withPool<Result>(
         _ database: PortalDatabase, connections: Int = 1,
         _ body: (PostgresPool) async throws -> Result
