@@ -48,7 +48,8 @@ struct OutboxTests {
     func row(_ database: OutboxDatabase, _ reference: UUID) async throws -> [String] {
         let text = try await database.psql(
             """
-            SELECT state, attempts, next_attempt_at > now(), coalesce(last_error, ''), body IS NULL
+            SELECT state, attempts, next_attempt_at >= updated_at + interval '150 milliseconds',
+                   coalesce(last_error, ''), body IS NULL
             FROM portal.outbox WHERE reference = '\(reference.uuidString.lowercased())';
             """)
         return text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
