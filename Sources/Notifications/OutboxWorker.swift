@@ -61,7 +61,8 @@ public struct OutboxWorker: Sendable {
     }
 
     /// Passes until the task is cancelled, pausing when nothing was due or the database
-    /// failed.
+    /// failed. A new message therefore waits up to `idleInterval` before it is sent: nothing
+    /// wakes the worker on insert yet (LISTEN/NOTIFY would).
     public func run() async {
         while !Task.isCancelled {
             let pass: Pass

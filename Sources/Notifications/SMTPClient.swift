@@ -5,6 +5,10 @@ import Telemetry
 /// Delivers one message over one SMTP connection: connects, drives an `SMTPConversation`
 /// with the relay's replies, and says QUIT. Blocks the calling thread for at most the
 /// configured timeouts per step.
+///
+/// Not yet done: a connection is not reused for several messages, implicit TLS (port 465)
+/// is implemented but only STARTTLS is exercised by the tests, and SMTPUTF8 addresses are
+/// refused as unsupported.
 public struct SMTPClient: Sendable {
     public let configuration: SMTPConfiguration
     let logger: Logger

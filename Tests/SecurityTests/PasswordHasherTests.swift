@@ -103,3 +103,30 @@ struct PasswordHasherTests {
         try PasswordPolicy.standard.validate(String(repeating: "a", count: 1_024))
     }
 }
+
+@Suite("Password hashing off the caller's thread")
+struct PasswordHasherBackgroundTests {
+    let hasher = PasswordHasher(
+        parameters: ScryptParameters(logN: 10, blockSize: 8, parallelism: 1))
+
+    @Test("hash and verify through the hashing queues, many at once")
+    func background() async throws {
+        let stored = try await self.hasher.hashInBackground("correct horse battery")
+        let hasher = self.hasher
+        let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    try await hasher.verifyInBackground(
+                        index.isMultiple(of: 2) ? "correct horse battery" : "wrong horse battery",
+                        against: stored)
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 8)
+        #expect(try await !self.hasher.verifyUnknownUserInBackground("correct horse battery"))
+        await #expect(throws: SecurityError.self) {
+            _ = try await self.hasher.verifyInBackground("x", against: "$scrypt$broken")
+        }
+    }
+}
