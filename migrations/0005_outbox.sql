@@ -6,9 +6,6 @@
 -- A worker that dies mid-send leaves its row in `sending`; once the lease has lapsed, any
 -- worker claims it again, so no message is lost; the retry carries the same reference (the
 -- Message-ID), so a duplicate delivery is recognisable.
---
--- Not yet done: sent and dead rows are kept indefinitely (a sent row's body is cleared);
--- a retention job should delete them after the audit period.
 
 SET LOCAL ROLE portal_owner;
 

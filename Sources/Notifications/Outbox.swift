@@ -3,6 +3,9 @@ import Postgres
 
 /// Writes messages into `portal.outbox` inside the caller's transaction, so that a message
 /// exists exactly when the change that caused it commits. Delivery is `OutboxWorker`'s.
+///
+/// Not yet done: sent and dead rows stay in the table indefinitely (a sent row's body is
+/// cleared); a retention job should delete them once the audit period has passed.
 public enum Outbox {
     /// Queues `email` for `tenant` in `transaction` and returns its reference (which also
     /// becomes the Message-ID). The transaction must already work for `tenant`
