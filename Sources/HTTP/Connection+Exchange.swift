@@ -25,6 +25,8 @@ extension Connection {
         )
         request.baseLogger = self.server.logger
 
+        // The server's own endpoints skip the task: on bench/http/run that saved about
+        // 0.9 µs of the 11.6 µs of CPU a `/healthz` request cost.
         if let response = self.server.immediateResponse(to: request) {
             self.finish(exchange, response, request: request)
             return

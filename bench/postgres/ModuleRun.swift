@@ -16,7 +16,9 @@ enum ModuleRun {
         configuration.minimumConnections = settings.poolConnections
         configuration.maximumConnections = settings.poolConnections
         let logger = Logger(label: "bench", level: .warning)
-        let pools = try loops.map { try PostgresPool(configuration: configuration, on: $0, logger: logger) }
+        let pools = try loops.map {
+            try PostgresPool(configuration: configuration, on: $0, logger: logger)
+        }
 
         _ = try await Self.clients(pools, perClient: 50, settings: settings)
 
@@ -60,7 +62,8 @@ enum ModuleRun {
             let inserted = try await pool.query(
                 "INSERT INTO bench_items (payload) VALUES (\(payload)) RETURNING id")
             let id = try inserted[0].decode(Int64.self, at: 0)
-            let selected = try await pool.query("SELECT id, payload FROM bench_items WHERE id = \(id)")
+            let selected = try await pool.query(
+                "SELECT id, payload FROM bench_items WHERE id = \(id)")
             guard try selected[0].decode(Int64.self, at: 1) == payload else {
                 throw BenchFailure("client \(client) read back a different payload for id \(id)")
             }
