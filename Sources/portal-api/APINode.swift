@@ -1,4 +1,7 @@
+import Accounts
+import Foundation
 import HTTP
+import PortalAPI
 import Postgres
 import Reactor
 import Telemetry
@@ -28,6 +31,13 @@ struct APINode {
             try database.publishStatistics(to: metrics)
             readiness = { await database.isWritable() }
             self.database = database
+
+            let portal = try PortalSettings.fromEnvironment(ProcessInfo.processInfo.environment)
+            let accounts = Accounts(
+                mail: OutboxMailQueue(), logger: logger.with("component", "accounts"),
+                pool: { database.pool() })
+            let api = PortalAPI(configuration: portal, accounts: accounts, pool: { database.pool() })
+            try api.mount(into: &router)
         } else {
             self.database = nil
         }

@@ -1,4 +1,5 @@
 import Accounts
+import Audit
 import Foundation
 import HTTP
 import Migrations
@@ -155,5 +156,20 @@ final class PortalHarness: Sendable {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("migrations").path
+    }
+}
+
+extension PortalHarness {
+    /// Verifies every tenant's audit hash chain as the superuser, with the Audit verifier.
+    func verifyAuditChain() async throws -> Bool {
+        let configuration = PostgresConfiguration(
+            connectionString: self.cluster.connectionString(database: self.database),
+            connectTimeout: .seconds(10))
+        let logger = Logger(label: "audit-verify", level: .warning)
+        let connection = try await PostgresConnection.connect(
+            configuration, on: self.group.loops[0], logger: logger)
+        let verification = try await AuditVerifier(connection: connection).verify()
+        await connection.close()
+        return verification.isIntact && !verification.chains.isEmpty
     }
 }
