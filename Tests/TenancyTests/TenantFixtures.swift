@@ -125,6 +125,18 @@ struct TenantFixtures {
             ),
             // Filled by the audit_events append above: the trigger creates the tenant's head.
             ("audit_chain_heads", ""),
+            // Guarded while the outbox's migration (0005) may not have landed yet.
+            (
+                "outbox",
+                """
+                DO $outbox$ BEGIN
+                    IF to_regclass('portal.outbox') IS NOT NULL THEN
+                        INSERT INTO portal.outbox (tenant_id, channel, recipient, subject, body)
+                        VALUES (\(t), 'email', 'ada.smith@nhs.net', 'Your referral', 'Accepted');
+                    END IF;
+                END $outbox$;
+                """
+            ),
         ]
     }
 
