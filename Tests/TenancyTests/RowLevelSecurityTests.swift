@@ -70,7 +70,8 @@ struct RowLevelSecurityTests {
             ORDER BY c.relname;
             """)
         return text.split(separator: "\n").map { line in
-            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false)
+                .map(String.init)
             return TableFacts(
                 name: cells[0], rowSecurity: cells[1] == "t", forced: cells[2] == "t",
                 policies: Int(cells[3]) ?? 0, appPolicies: Int(cells[4]) ?? 0,
@@ -112,11 +113,13 @@ struct RowLevelSecurityTests {
 
         try await database.withConnection(as: "portal_app") { connection in
             for table in tables {
+                let victim = tenantA.tenant.uuidString.lowercased()
                 let rowOfA = try await database.psql(
                     "SELECT row_to_json(x)::text FROM portal.\(table.name) x WHERE "
-                        + "\(table.keyColumn) = '\(tenantA.tenant.uuidString.lowercased())' LIMIT 1;")
+                        + "\(table.keyColumn) = '\(victim)' LIMIT 1;")
                 let probe = TableProbe(
-                    table: table, connection: connection, victim: tenantA.tenant, rowOfVictim: rowOfA)
+                    table: table, connection: connection, victim: tenantA.tenant,
+                    rowOfVictim: rowOfA)
 
                 try await probe.expectVisible(setting: tenantA.tenant.uuidString.lowercased())
                 for setting in Setting.allCases {
