@@ -84,3 +84,26 @@ struct APITokenTests {
         }
     }
 }
+
+@Suite("API token expiry")
+struct APITokenExpiryTests {
+    @Test("a token past its expiry is refused like a revoked one")
+    func expired() async throws {
+        try await PortalHarness.with { harness in
+            let admin = try await harness.signIn(harness.admin.email).authenticated()
+            let created = try await admin.post(
+                "/api/v1/api-tokens",
+                json: ["name": "Short", "scopes": ["activity:read"], "expiresInDays": 1])
+            let token = try #require(created.json["token"] as? String)
+            let bearer = ["Authorization": "Bearer \(token)"]
+            #expect(try await harness.client().get("/api/v1/me", headers: bearer).status == 200)
+
+            try await harness.sql(
+                """
+                UPDATE portal.api_tokens SET created_at = now() - interval '2 days',
+                    expires_at = now() - interval '1 day';
+                """)
+            #expect(try await harness.client().get("/api/v1/me", headers: bearer).status == 401)
+        }
+    }
+}

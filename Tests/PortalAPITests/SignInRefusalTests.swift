@@ -39,7 +39,8 @@ struct SignInRefusalTests {
         policy.throttle.addressFailures = 100
         try await PortalHarness.with(policy: policy) { harness in
             let hash = try policy.passwordHasher.hash(PortalHarness.password)
-            try await harness.sql("UPDATE portal.password_credentials SET password_hash = '\(hash)';")
+            try await harness.sql(
+                "UPDATE portal.password_credentials SET password_hash = '\(hash)';")
             let client = harness.client()
             var wrong: [Duration] = []
             var unknown: [Duration] = []
