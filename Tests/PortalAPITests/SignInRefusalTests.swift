@@ -38,10 +38,9 @@ struct SignInRefusalTests {
         policy.throttle.accountFailures = 100
         policy.throttle.addressFailures = 100
         try await PortalHarness.with(policy: policy) { harness in
+            let hash = try policy.passwordHasher.hash(PortalHarness.password)
             try await harness.sql(
-                """
-                UPDATE portal.password_credentials SET password_hash = '\(try policy.passwordHasher.hash(PortalHarness.password))';
-                """)
+                "UPDATE portal.password_credentials SET password_hash = '\(hash)';")
             let client = harness.client()
             var wrong: [Duration] = []
             var unknown: [Duration] = []
