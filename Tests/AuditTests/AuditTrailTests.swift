@@ -111,7 +111,8 @@ struct AuditTrailTests {
             ),
             (
                 AuditEntry(
-                    action: "referral.read", record: AuditRecordReference(type: "Referral", id: "1")),
+                    action: "referral.read",
+                    record: AuditRecordReference(type: "Referral", id: "1")),
                 .invalidEntry, "record.type"
             ),
             (AuditEntry(action: "session.sign_in", remoteAddress: "999.1.1.1"), .invalidEntry, nil),

@@ -40,7 +40,8 @@ struct RegistrationTests {
             #expect(mails.map(\.kind) == ["registration_received"])
             #expect(mails.first?.body.contains(id) == true)
             #expect(try await harness.auditActions() == ["registration_request.submitted"])
-            let tenant = try await harness.sql("SELECT tenant_id FROM portal.registration_requests;")
+            let tenant = try await harness.sql(
+                "SELECT tenant_id FROM portal.registration_requests;")
             #expect(tenant == harness.tenant.description)
         }
     }
@@ -53,7 +54,8 @@ struct RegistrationTests {
             form["workPhones"] = ["12"]
             form["organisation"] = ["odsCode": "ZZ9"]
             form.removeValue(forKey: "fullName")
-            let answer = try await harness.client().post("/api/v1/registration-requests", json: form)
+            let answer = try await harness.client().post(
+                "/api/v1/registration-requests", json: form)
             #expect(answer.status == 422)
             #expect(answer.header("Content-Type") == "application/problem+json")
             #expect(answer.fieldPointers == ["/fullName", "/workEmail", "/workPhones/0"])
@@ -69,7 +71,8 @@ struct RegistrationTests {
             #expect(extra.status == 422)
             #expect(extra.fieldPointers == ["/tenantId"])
 
-            #expect(try await harness.sql("SELECT count(*) FROM portal.registration_requests;") == "0")
+            #expect(
+                try await harness.sql("SELECT count(*) FROM portal.registration_requests;") == "0")
             #expect(harness.mail.messages(to: "new.doctor@nhs.test").isEmpty)
         }
     }
@@ -128,7 +131,8 @@ struct RegistrationTests {
             #expect(weak.status == 422)
             #expect(weak.fieldPointers == ["/password"])
 
-            #expect(try await harness.client().post("/api/v1/set-password", json: body).status == 204)
+            #expect(
+                try await harness.client().post("/api/v1/set-password", json: body).status == 204)
             let reused = try await harness.client().post("/api/v1/set-password", json: body)
             #expect(reused.status == 410)
             #expect(reused.problemType == "urn:imaging-portal:problem:link-ended")
@@ -149,7 +153,8 @@ struct RegistrationTests {
         try await PortalHarness.with { harness in
             let id = try await Self.submit(harness)
             let admin = try await harness.signIn(harness.admin.email).authenticated()
-            #expect(try await admin.post("/api/v1/registration-requests/\(id)/approve").status == 200)
+            #expect(
+                try await admin.post("/api/v1/registration-requests/\(id)/approve").status == 200)
             let token = try #require(harness.mail.lastLinkToken(to: "new.doctor@nhs.test"))
             try await harness.sql(
                 """
@@ -159,7 +164,8 @@ struct RegistrationTests {
             let answer = try await harness.client().post(
                 "/api/v1/set-password", json: ["token": token, "password": "a long new password"])
             #expect(answer.status == 410)
-            #expect(try await harness.sql("SELECT count(*) FROM portal.password_credentials;") == "3")
+            #expect(
+                try await harness.sql("SELECT count(*) FROM portal.password_credentials;") == "3")
         }
     }
 

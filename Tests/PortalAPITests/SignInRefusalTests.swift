@@ -38,14 +38,13 @@ struct SignInRefusalTests {
         policy.throttle.accountFailures = 100
         policy.throttle.addressFailures = 100
         try await PortalHarness.with(policy: policy) { harness in
+            let hash = try policy.passwordHasher.hash(PortalHarness.password)
             try await harness.sql(
-                """
-                UPDATE portal.password_credentials SET password_hash = '\(try policy.passwordHasher.hash(PortalHarness.password))';
-                """)
+                "UPDATE portal.password_credentials SET password_hash = '\(hash)';")
             let client = harness.client()
             var wrong: [Duration] = []
             var unknown: [Duration] = []
-            for _ in 0..<3 {
+            for _ in 0..<5 {
                 let clock = ContinuousClock()
                 var start = clock.now
                 _ = try await Self.signIn(client, harness.referrer.email, "not the password!")
@@ -54,10 +53,16 @@ struct SignInRefusalTests {
                 _ = try await Self.signIn(client, "nobody@nhs.test", "not the password!")
                 unknown.append(clock.now - start)
             }
-            let wrongMedian = wrong.sorted()[1]
-            let unknownMedian = unknown.sorted()[1]
-            #expect(unknownMedian > wrongMedian / 2, "unknown \(unknownMedian), wrong \(wrongMedian)")
-            #expect(wrongMedian > unknownMedian / 2, "unknown \(unknownMedian), wrong \(wrongMedian)")
+            // The fastest of each, as the least disturbed by other tests running alongside;
+            // without the dummy hash an unknown user would answer many times faster.
+            let fastestWrong = try #require(wrong.min())
+            let fastestUnknown = try #require(unknown.min())
+            #expect(
+                fastestUnknown > fastestWrong / 3,
+                "unknown \(fastestUnknown), wrong \(fastestWrong)")
+            #expect(
+                fastestWrong > fastestUnknown / 3,
+                "unknown \(fastestUnknown), wrong \(fastestWrong)")
         }
     }
 

@@ -42,7 +42,8 @@ struct SignInTests {
     static func cookieAttributes(_ harness: PortalHarness) async throws -> String {
         let client = harness.client()
         let first = try await client.post(
-            "/api/v1/sign-in", json: ["email": harness.admin.email, "password": PortalHarness.password])
+            "/api/v1/sign-in",
+            json: ["email": harness.admin.email, "password": PortalHarness.password])
         let challenge = try #require(first.json["challenge"] as? String)
         let code = try #require(harness.mail.lastCode(to: harness.admin.email))
         let second = try await client.post(
