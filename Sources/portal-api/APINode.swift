@@ -19,7 +19,7 @@ struct APINode {
         var router = Router()
         if let webRoot = configuration.webRoot {
             let files = try StaticFiles(root: webRoot)
-            try router.add(.get, "/*path", RouteLabel("/*path", files))
+            try router.add(.get, "/*path", files)
         }
 
         var readiness: ReadinessProbe = { false }
@@ -45,22 +45,5 @@ struct APINode {
         self.server = try HTTPServer(
             configuration: configuration.http, group: group, responder: router,
             logger: logger.with("component", "http"), metrics: metrics, readiness: readiness)
-    }
-}
-
-/// Names the route a responder serves on its responses, for metrics and the access log.
-struct RouteLabel: HTTPResponder {
-    let pattern: String
-    let responder: any HTTPResponder
-
-    init(_ pattern: String, _ responder: any HTTPResponder) {
-        self.pattern = pattern
-        self.responder = responder
-    }
-
-    func respond(to request: HTTPRequest) async -> HTTPResponse {
-        var response = await self.responder.respond(to: request)
-        response.route = response.route ?? self.pattern
-        return response
     }
 }
