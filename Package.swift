@@ -132,7 +132,10 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: strict),
         .testTarget(
             name: "NotificationsTests",
-            dependencies: ["Notifications", "Security", "PortalTesting"],
+            dependencies: [
+                "Notifications", "Security", "Migrations", "PortalTesting", "Postgres", "Reactor",
+                "Telemetry",
+            ],
             swiftSettings: strict
         ),
     ]

@@ -1,1 +1,0 @@
-// Notifications: the transactional outbox and the senders that deliver it (SMTP first).
