@@ -21,7 +21,7 @@ struct SignInRefusalTests {
             #expect(unknown.status == 401)
             #expect(wrong.body == unknown.body)
             #expect(wrong.problemType == "urn:imaging-portal:problem:invalid-credentials")
-            #expect(harness.mail.messages(to: harness.referrer.email).isEmpty)
+            #expect(try await harness.queuedMail() == 0)
 
             let actions = try await harness.auditActions()
             #expect(actions == ["session.sign_in_failed", "session.sign_in_failed"])
@@ -73,7 +73,7 @@ struct SignInRefusalTests {
             let email = harness.referrer.email
             let first = try await Self.signIn(client, email, PortalHarness.password)
             let challenge = try #require(first.json["challenge"] as? String)
-            let code = try #require(harness.mail.lastCode(to: email))
+            let code = try await harness.mail.nextCode(to: email)
             try await harness.sql(
                 """
                 UPDATE portal.sign_in_challenges
@@ -87,7 +87,7 @@ struct SignInRefusalTests {
 
             let again = try await Self.signIn(client, email, PortalHarness.password)
             let fresh = try #require(again.json["challenge"] as? String)
-            let freshCode = try #require(harness.mail.lastCode(to: email))
+            let freshCode = try await harness.mail.nextCode(to: email)
             let used = try await client.post(
                 "/api/v1/sign-in/code", json: ["challenge": fresh, "code": freshCode])
             #expect(used.status == 200)
@@ -115,7 +115,7 @@ struct SignInRefusalTests {
             let email = harness.referrer.email
             let first = try await Self.signIn(client, email, PortalHarness.password)
             let challenge = try #require(first.json["challenge"] as? String)
-            let code = try #require(harness.mail.lastCode(to: email))
+            let code = try await harness.mail.nextCode(to: email)
             let wrongCode = code == "000000" ? "000001" : "000000"
 
             var statuses: [String] = []

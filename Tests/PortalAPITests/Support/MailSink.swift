@@ -13,6 +13,12 @@ final class MailSink: Sendable {
         let to: [String]
         let subject: String
         let body: String
+        /// The file it was kept in, which orders and names it.
+        var file = ""
+
+        enum CodingKeys: String, CodingKey {
+            case to, subject, body
+        }
     }
 
     struct SinkError: Error, CustomStringConvertible {
@@ -78,7 +84,9 @@ final class MailSink: Sendable {
             guard let data = FileManager.default.contents(atPath: folder + "/" + name) else {
                 return nil
             }
-            return try? JSONDecoder().decode(Message.self, from: data)
+            var message = try? JSONDecoder().decode(Message.self, from: data)
+            message?.file = name
+            return message
         }
     }
 
