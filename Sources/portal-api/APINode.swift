@@ -1,6 +1,6 @@
 import Accounts
-import Foundation
 import HTTP
+import Notifications
 import PortalAPI
 import Postgres
 import Reactor
@@ -12,9 +12,12 @@ struct APINode {
     let server: HTTPServer
     /// The database pools, one per loop; nil when no database is configured.
     let database: DatabasePools?
+    /// Delivers the outbox, when a database and an SMTP relay are configured.
+    let outboxWorker: OutboxWorker?
 
     init(
-        configuration: APIConfiguration, group: EventLoopGroup, metrics: Metrics, logger: Logger
+        configuration: APIConfiguration, portal: PortalConfiguration, mail: MailSettings?,
+        group: EventLoopGroup, metrics: Metrics, logger: Logger
     ) throws {
         var router = Router()
         if let webRoot = configuration.webRoot {
@@ -32,14 +35,22 @@ struct APINode {
             readiness = { await database.isWritable() }
             self.database = database
 
-            let portal = try PortalSettings.fromEnvironment(ProcessInfo.processInfo.environment)
             let accounts = Accounts(
                 mail: OutboxMailQueue(), logger: logger.with("component", "accounts"),
                 pool: { database.pool() })
-            let api = PortalAPI(configuration: portal, accounts: accounts, pool: { database.pool() })
+            let api = PortalAPI(
+                configuration: portal, accounts: accounts, pool: { database.pool() })
             try api.mount(into: &router)
+
+            self.outboxWorker = mail.map { mail in
+                OutboxWorker(
+                    pool: database.pools[0],
+                    sender: SMTPSender(configuration: mail.smtp, logger: logger),
+                    configuration: mail.worker, logger: logger.with("component", "outbox"))
+            }
         } else {
             self.database = nil
+            self.outboxWorker = nil
         }
 
         self.server = try HTTPServer(
