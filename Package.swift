@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Tenancy", dependencies: ["Postgres"], swiftSettings: strict),
         .target(
             name: "Audit",
-            dependencies: ["COpenSSL", "Postgres", "Tenancy"],
+            dependencies: ["Postgres", "Security", "Tenancy"],
             swiftSettings: strict
         ),
         .target(
