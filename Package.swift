@@ -36,16 +36,32 @@ let package = Package(
             dependencies: ["CLinux", "CZlib", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
+        .target(name: "Security", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(
             name: "Migrations",
-            dependencies: ["COpenSSL", "Postgres", "Reactor", "Telemetry"],
+            dependencies: ["Security", "Postgres", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Notifications",
+            dependencies: ["Security", "Postgres", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
         .target(name: "PortalTesting", dependencies: ["Postgres"], swiftSettings: strict),
         .target(name: "Tenancy", dependencies: ["Postgres"], swiftSettings: strict),
         .target(
             name: "Audit",
-            dependencies: ["COpenSSL", "Postgres", "Tenancy"],
+            dependencies: ["Postgres", "Security", "Tenancy"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Accounts",
+            dependencies: ["Audit", "Notifications", "Postgres", "Security", "Telemetry", "Tenancy"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PortalAPI",
+            dependencies: ["Accounts", "HTTP", "Postgres", "Telemetry", "Tenancy"],
             swiftSettings: strict
         ),
 
@@ -56,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "portal-api",
-            dependencies: ["HTTP", "Postgres", "Telemetry"],
+            dependencies: ["Accounts", "HTTP", "Notifications", "PortalAPI", "Postgres", "Telemetry"],
             swiftSettings: strict
         ),
 
@@ -99,6 +115,28 @@ let package = Package(
             dependencies: ["Audit", "Tenancy", "Migrations", "PortalTesting"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: ["Accounts", "Security"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PortalAPITests",
+            dependencies: [
+                "Accounts", "Audit", "HTTP", "Migrations", "Notifications", "PortalAPI",
+                "PortalTesting", "Postgres", "Reactor", "Security", "Telemetry", "Tenancy",
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
+        .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: strict),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: [
+                "Notifications", "Security", "Migrations", "PortalTesting", "Postgres", "Reactor",
+                "Telemetry",
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -21,11 +21,9 @@ struct AuditChainWalk: Sendable {
     /// Checks the next row; returns the break it shows, if any. After a break the walk's
     /// state is unspecified: stop there.
     mutating func check(_ row: AuditChainRow) throws(AuditError) -> AuditChainBreak? {
-        if row.seq > self.expectedSeq {
-            return self.breakAt(row, .missingRows, expected: "\(self.expectedSeq)", found: "\(row.seq)")
-        }
-        if row.seq < self.expectedSeq {
-            return self.breakAt(row, .outOfOrder, expected: "\(self.expectedSeq)", found: "\(row.seq)")
+        if row.seq != self.expectedSeq {
+            let kind: AuditChainBreak.Kind = row.seq > self.expectedSeq ? .missingRows : .outOfOrder
+            return self.breakAt(row, kind, expected: "\(self.expectedSeq)", found: "\(row.seq)")
         }
         if row.previousHash != self.lastHash {
             return self.breakAt(

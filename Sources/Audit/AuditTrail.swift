@@ -35,7 +35,8 @@ public enum AuditTrail {
                     patient_id, request_id, remote_address, details)
                 VALUES (\(entry.actor), \(entry.onBehalfOf), \(entry.action),
                         \(entry.record?.type), \(entry.record?.id), \(entry.patient),
-                        \(entry.requestID), \(entry.remoteAddress)::inet, \(entry.detailsJSON)::jsonb)
+                        \(entry.requestID), \(entry.remoteAddress)::inet,
+                        \(entry.detailsJSON)::jsonb)
                 RETURNING id, seq
                 """)
         } catch {

@@ -52,7 +52,9 @@ public struct AuditVerifier: Sendable {
                 UNION SELECT tenant_id FROM portal.audit_chain_heads
                 ORDER BY 1
                 """)
-            return try rows.map { row throws(PostgresError) in TenantID(try row.decode(UUID.self, at: 0)) }
+            return try rows.map { row throws(PostgresError) in
+                TenantID(try row.decode(UUID.self, at: 0))
+            }
         } catch {
             throw AuditError(.database, "could not list the tenants", underlying: error)
         }
@@ -97,8 +99,15 @@ public struct AuditVerifier: Sendable {
         }
 
         let head = try await transaction.query(
-            "SELECT last_seq, last_hash FROM portal.audit_chain_heads WHERE tenant_id = \(tenant.uuid)")
-        let (headSeq, headHash) = try head.first.map { try $0.decode((Int64, [UInt8]).self) } ?? (nil, nil)
+            """
+            SELECT last_seq, last_hash FROM portal.audit_chain_heads
+            WHERE tenant_id = \(tenant.uuid)
+            """)
+        var headSeq: Int64?
+        var headHash: [UInt8]?
+        if let row = head.first {
+            (headSeq, headHash) = try row.decode((Int64, [UInt8]).self)
+        }
         let found = walk.finish(headSeq: headSeq, headHash: headHash)
         return AuditChainReport(tenant: tenant, rowsChecked: walk.rowsChecked, chainBreak: found)
     }

@@ -78,7 +78,10 @@ final class Connection: IOHandler, @unchecked Sendable {
                 if self.lingering || self.readingStopped { continue }
                 self.parser.append(
                     UnsafeRawBufferPointer(rebasing: self.host.readBuffer[0..<count]))
-                if count < self.host.readBuffer.count { break }
+                // A short read emptied the socket; a paused or well-stocked parser waits, so
+                // that a client pipelining faster than it reads meets TCP's backpressure.
+                if count < self.host.readBuffer.count || self.readingPaused { break }
+                if self.parser.bufferedCount > Self.readAhead { break }
                 continue
             }
             if count == 0 {
@@ -151,4 +154,7 @@ final class Connection: IOHandler, @unchecked Sendable {
     }
 
     var loop: EventLoop { self.host.loop }
+
+    /// Unparsed bytes buffered before reading stops until the parser has taken some.
+    static let readAhead = 256 * 1024
 }

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// The protocol version on a request or status line.
 public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
     public let major: Int
@@ -35,6 +37,14 @@ public struct HTTPRequest: Sendable {
     /// The pattern of the route that matched (`/referrals/:id`), filled by the router, so
     /// that metrics and logs group requests by route rather than by raw path.
     public var route: String?
+    /// The server's logger; `logger` adds this request's id to it.
+    var baseLogger: Logger?
+
+    /// A logger whose every line carries `request.id`, for handlers to log with.
+    public var logger: Logger {
+        let base = self.baseLogger ?? Logger(label: "http")
+        return base.with("request.id", .string(self.id))
+    }
 
     public init(
         method: HTTPMethod,

@@ -67,6 +67,9 @@ extension HTTPServer {
 
     /// Gzips the body when the client accepts it and the policy finds it worth it; says
     /// `Vary: Accept-Encoding` whenever the choice was open.
+    ///
+    /// Known shortcoming: compression runs on the connection's loop, so a large body (a
+    /// megabyte takes some milliseconds) delays the other connections of that loop.
     func compressIfWanted(_ response: HTTPResponse, exchange: Exchange) -> HTTPResponse {
         guard let gzip = self.gzip else { return response }
         var response = response

@@ -22,16 +22,16 @@ extension RequestParser {
 
     mutating func readChunkSize() -> Progress {
         guard let lineFeed = self.findLineEnd() else {
-            if self.buffer.count - self.cursor > Self.chunkLineBytes {
+            if self.buffer.count - self.cursor > Self.chunkLineBytes + 1 {
                 return .stop(.failure(Self.badChunk("a chunk-size line is too long")))
             }
             return .stop(.needMore)
         }
+        guard lineFeed - self.cursor <= Self.chunkLineBytes + 1 else {
+            return .stop(.failure(Self.badChunk("a chunk-size line is too long")))
+        }
         guard lineFeed > self.cursor, self.buffer[lineFeed - 1] == ByteClass.cr else {
             return .stop(.failure(Self.bareLineFeed))
-        }
-        guard lineFeed - self.cursor <= Self.chunkLineBytes else {
-            return .stop(.failure(Self.badChunk("a chunk-size line is too long")))
         }
 
         let line = self.buffer[self.cursor..<(lineFeed - 1)]

@@ -4,8 +4,10 @@ extension RequestParser {
     static let emptyLinesAllowed = 4
 
     mutating func readRequestLine() -> Progress {
+        // The limit counts the line without its CRLF, so up to one byte more (the CR) may
+        // wait for its LF; the same input is then judged alike however it was split.
         guard let lineFeed = self.findLineEnd() else {
-            if self.buffer.count - self.cursor > self.limits.requestLineBytes {
+            if self.buffer.count - self.cursor > self.limits.requestLineBytes + 1 {
                 return .stop(.failure(Self.requestLineTooLong))
             }
             return .stop(.needMore)

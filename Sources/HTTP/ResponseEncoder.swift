@@ -35,7 +35,9 @@ enum ResponseEncoder {
             bytes.append(contentsOf: [ByteClass.cr, ByteClass.lf])
         }
 
-        if response.status.code != 204 && !(100..<200).contains(response.status.code) {
+        // 1xx and 204 have no content; a 304's length would have to be that of the 200 it
+        // stands for, which the server does not know, so it is left out (RFC 9110 §8.6).
+        if !response.status.forbidsBody {
             bytes.append(contentsOf: "Content-Length: ".utf8)
             Self.appendDecimal(response.body.count, to: &bytes)
             bytes.append(contentsOf: [ByteClass.cr, ByteClass.lf])

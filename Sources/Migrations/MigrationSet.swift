@@ -1,4 +1,5 @@
 import Foundation
+import Security
 
 /// The migrations on disk, in version order, checked for a strict shape: every `.sql` file
 /// named `NNNN_name.sql`, versions 1, 2, 3, ... with no duplicate and no gap. Other files
@@ -64,7 +65,7 @@ public struct MigrationSet: Sendable {
         }
         let bytes = [UInt8](data)
         guard let sql = String(validating: bytes, as: UTF8.self),
-            let checksum = SHA256.hex(bytes)
+            let checksum = try? SHA256.hex(bytes)
         else {
             throw MigrationError(.unreadableFile, "\(path) is not UTF-8 text", file: fileName)
         }

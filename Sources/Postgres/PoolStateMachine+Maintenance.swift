@@ -34,7 +34,9 @@ extension PoolStateMachine {
         var live = self.slots.count { $0.state != .closing && $0.state != .retiring }
         for index in self.slots.indices {
             let slot = self.slots[index]
-            guard slot.state == .ready, slot.inFlight == 0, slot.reservedFor == nil else { continue }
+            guard slot.state == .ready, slot.inFlight == 0, slot.reservedFor == nil else {
+                continue
+            }
 
             if now - slot.lastActive >= self.limits.idleTimeout && live > self.limits.minimum {
                 self.slots[index].state = .closing
@@ -92,22 +94,4 @@ extension PoolStateMachine {
         statistics.waiting = self.waiters.count
         return statistics
     }
-}
-
-/// A snapshot of a pool's connections and callers, for `/metrics` and readiness checks.
-public struct PoolStatistics: Sendable, Equatable {
-    /// Connections open to the server, whatever they are doing.
-    public var open = 0
-    /// Open connections with nothing to do.
-    public var idle = 0
-    /// Connections held by a transaction or `withConnection`.
-    public var leased = 0
-    /// Connections being opened.
-    public var connecting = 0
-    /// Callers waiting for a connection.
-    public var waiting = 0
-    /// Autocommit queries sent and not yet answered.
-    public var queriesInFlight = 0
-
-    public init() {}
 }

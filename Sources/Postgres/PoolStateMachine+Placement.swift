@@ -132,7 +132,9 @@ extension PoolStateMachine {
             let candidates = self.slots.indices.filter {
                 self.slots[$0].state == .ready && self.slots[$0].reservedFor == nil
             }
-            guard let least = candidates.min(by: { self.slots[$0].inFlight < self.slots[$1].inFlight })
+            guard
+                let least = candidates.min(by: { self.slots[$0].inFlight < self.slots[$1].inFlight }
+                )
             else { return }
             self.slots[least].reservedFor = waiter.id
             needed -= 1

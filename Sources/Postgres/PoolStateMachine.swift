@@ -194,7 +194,9 @@ struct PoolStateMachine {
         return actions
     }
 
-    /// A connection closed, asked to or not (server gone, backend terminated).
+    /// A connection closed, asked to or not (server gone, backend terminated). Its
+    /// replacement is opened at once: only failed connects count toward the backoff, so a
+    /// server that accepts sessions and then drops each one is reconnected to without pause.
     mutating func connectionClosed(_ connection: PoolConnectionID, now: Int64) -> [Action] {
         guard let index = self.index(of: connection) else { return [] }
 
@@ -206,7 +208,9 @@ struct PoolStateMachine {
     }
 
     /// A keep-alive check finished.
-    mutating func pingFinished(_ connection: PoolConnectionID, healthy: Bool, now: Int64) -> [Action] {
+    mutating func pingFinished(
+        _ connection: PoolConnectionID, healthy: Bool, now: Int64
+    ) -> [Action] {
         guard let index = self.index(of: connection), self.slots[index].state == .pinging else {
             return []
         }

@@ -37,11 +37,13 @@ extension PostgresPool {
 
         guard let connection = self.connections[id] else {
             let error = PostgresError(
-                code: .connectionClosed, message: "pool: the connection closed as it was handed out")
+                code: .connectionClosed, message: "pool: the connection closed as it was handed out"
+            )
             waiter.continuation.resume(returning: .failure(error))
             return
         }
-        waiter.continuation.resume(returning: .success(PoolLease(connection: connection, id: id, use: waiter.use)))
+        waiter.continuation.resume(
+            returning: .success(PoolLease(connection: connection, id: id, use: waiter.use)))
     }
 
     private func open(_ id: PoolConnectionID) {
@@ -60,7 +62,8 @@ extension PostgresPool {
                 self.logger.debug(
                     "connection failed",
                     [("db.connection", .string("\(id)")), ("db.error", .string(error.message))])
-                self.perform(self.machine.connectionFailed(id, error: error.message, now: Monotonic.now()))
+                self.perform(
+                    self.machine.connectionFailed(id, error: error.message, now: Monotonic.now()))
             }
         }
     }

@@ -18,7 +18,9 @@ extension PostgresPool {
         while true {
             do {
                 return try await self.attempt(isolation, readOnly: readOnly, actor: actor, body)
-            } catch let error as PostgresError where error.isSerializationFailure || error.isDeadlock {
+            } catch let error as PostgresError
+                where error.isSerializationFailure || error.isDeadlock
+            {
                 guard retries < self.configuration.transactionRetries else { throw error }
 
                 retries += 1

@@ -101,7 +101,8 @@ public actor PostgresPool {
     /// Gives a lease back; `discard` drops its connection instead of reusing it.
     func release(_ lease: PoolLease, discard: Bool) {
         let discard = discard || !lease.connection.isUsable
-        self.perform(self.machine.release(lease.id, use: lease.use, discard: discard, now: Monotonic.now()))
+        self.perform(
+            self.machine.release(lease.id, use: lease.use, discard: discard, now: Monotonic.now()))
     }
 
     /// Whether `error` means the connection should not be used again: it is gone, or a

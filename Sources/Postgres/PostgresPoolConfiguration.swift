@@ -10,6 +10,8 @@ public struct PostgresPoolConfiguration: Sendable {
     /// Idle connections above the minimum are closed after this long unused.
     public var idleTimeout: Duration = .seconds(60)
     /// A caller waits at most this long for a connection, then gets `poolExhausted`.
+    /// While no server can be reached, callers wait out the whole timeout rather than
+    /// failing at the first refused connect; the error then quotes the last connect failure.
     public var acquireTimeout: Duration = .seconds(10)
     /// Idle connections are checked with a trivial query this often.
     public var keepAliveInterval: Duration = .seconds(30)

@@ -81,7 +81,8 @@ public final class PostgresTransaction: Sendable {
         self.state.withLock { $0.finished = true }
         guard rows.commandTag != "ROLLBACK" else {
             throw PostgresError(
-                code: .server, message: "the server rolled the transaction back instead of committing it")
+                code: .server,
+                message: "the server rolled the transaction back instead of committing it")
         }
     }
 

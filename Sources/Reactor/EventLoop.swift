@@ -170,7 +170,14 @@ public final class EventLoop: @unchecked Sendable {
                 continue
             }
             self.wait()
-            self.timers.fireDue(now: Monotonic.now())
+            self.fireDueTimers()
+        }
+    }
+
+    private func fireDueTimers() {
+        let now = Monotonic.now()
+        while let action = self.timers.popDue(now: now) {
+            action()
         }
     }
 

@@ -45,14 +45,17 @@ struct TimerQueue {
         self.actions[timer.value] = nil
     }
 
-    /// Runs every timer whose deadline has passed, in deadline order.
-    mutating func fireDue(now: Int64) {
+    /// Removes and returns the action of the earliest timer whose deadline has passed, or
+    /// nil when none is due. The caller runs the action outside the queue, so an action may
+    /// itself schedule or cancel timers.
+    mutating func popDue(now: Int64) -> (() -> Void)? {
         while let first = self.heap.first, first.deadline <= now {
             self.popFirst()
             if let action = self.actions.removeValue(forKey: first.id) {
-                action()
+                return action
             }
         }
+        return nil
     }
 
     private mutating func popFirst() {

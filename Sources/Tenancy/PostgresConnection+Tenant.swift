@@ -23,7 +23,8 @@ extension PostgresConnection {
         case .serializable: level = "SERIALIZABLE"
         }
         do {
-            _ = try await self.query(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(level) \(mode)"))
+            let begin = PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(level) \(mode)")
+            _ = try await self.query(begin)
         } catch {
             throw TenancyError(
                 .database, "could not begin a transaction", tenant: tenant, underlying: error)

@@ -60,7 +60,8 @@ enum AuditCommand {
         let connection = try await PostgresConnection.connect(
             configuration, on: loop, logger: logger)
         do {
-            let verification = try await AuditVerifier(connection: connection).verify(tenant: tenant)
+            let verifier = AuditVerifier(connection: connection)
+            let verification = try await verifier.verify(tenant: tenant)
             await connection.close()
             return verification
         } catch {

@@ -192,4 +192,19 @@ private func failure(_ steps: [RequestParser.Step]) -> HTTPParseError? {
         _ = parser.next()
         #expect(parser.phase == .idle)
     }
+
+    /// Found by the fuzzer: a request line exactly at the limit was refused as too long
+    /// when it arrived byte by byte (its CR counted) and accepted when it arrived whole.
+    @Test(arguments: [false, true])
+    func aRequestLineAtTheLimitIsJudgedAlikeHoweverItArrives(byteByByte: Bool) {
+        let limits = RequestParser.Limits(requestLineBytes: 24)
+        let line = "GET /" + String(repeating: "a", count: 10) + " HTTP/1.1"
+        #expect(line.utf8.count == 24)
+        let accepted = requests(parse(line + "\r\nHost: h\r\n\r\n", limits: limits, byteByByte: byteByByte))
+        #expect(accepted.count == 1)
+
+        let longer = "GET /" + String(repeating: "a", count: 11) + " HTTP/1.1\r\nHost: h\r\n\r\n"
+        let refused = failure(parse(longer, limits: limits, byteByByte: byteByByte))
+        #expect(refused?.status == .uriTooLong)
+    }
 }

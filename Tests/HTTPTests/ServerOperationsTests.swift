@@ -104,3 +104,21 @@ import Testing
         #expect(server.server.openConnections == 0)
     }
 }
+
+/// A handler's own log lines carry the request's id.
+@Suite struct RequestLoggerTests {
+    @Test func handlerLogLinesCarryTheRequestID() async throws {
+        let server = try TestServer(
+            responder: ClosureResponder { request in
+                request.logger.debug("handler ran", [("referral.count", 1)])
+                return HTTPResponse.text("logged")
+            })
+        let client = try RawClient(port: server.port)
+        try client.send("GET /x HTTP/1.1\r\nHost: t\r\nX-Request-ID: handler-7\r\n\r\n")
+        _ = try client.readResponse()
+        await server.stop()
+
+        let line = server.lines.all.first { $0.contains("\"msg\":\"handler ran\"") }
+        #expect(line?.contains("\"request.id\":\"handler-7\"") == true)
+    }
+}

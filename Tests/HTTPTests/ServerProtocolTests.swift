@@ -150,4 +150,30 @@ import Testing
         #expect(refused.statusCode == 413 && tooBigClosed)
         #expect(expectationFailed.statusCode == 417)
     }
+
+    @Test func notModifiedHasNoLengthAndKeepsTheConnectionInStep() async throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        try client.send(
+            "GET /not-modified HTTP/1.1\r\nHost: t\r\n\r\nGET /after HTTP/1.1\r\nHost: t\r\n\r\n")
+        let notModified = try client.readResponse(bodyless: true)
+        let after = try client.readResponse()
+        await server.stop()
+
+        #expect(notModified.statusCode == 304)
+        #expect(notModified.header("Content-Length") == nil)
+        #expect(notModified.header("ETag") == "\"v1\"")
+        #expect(after.text == "GET /after")
+    }
+
+    @Test func manyPipelinedRequestsAreAllAnsweredInOrder() async throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        let count = 200
+        try client.send((0..<count).map { "GET /p/\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined())
+        let texts = try (0..<count).map { _ in try client.readResponse().text }
+        await server.stop()
+
+        #expect(texts == (0..<count).map { "GET /p/\($0)" })
+    }
 }

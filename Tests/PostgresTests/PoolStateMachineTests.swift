@@ -28,7 +28,10 @@ import Testing
     }
 
     func served(_ raw: Int, on connection: Int) -> [Machine.Action] {
-        [.cancel(.acquireDeadline(self.request(raw))), .lease(self.request(raw), self.connection(connection))]
+        [
+            .cancel(.acquireDeadline(self.request(raw))),
+            .lease(self.request(raw), self.connection(connection)),
+        ]
     }
 
     /// A machine with `count` connections opened and ready.
@@ -265,9 +268,15 @@ import Testing
 
         let cancelled = machine.cancelAcquire(self.request(2))
 
-        #expect(cancelled == [.cancel(.acquireDeadline(self.request(2))), .fail(self.request(2), .cancelled)])
+        #expect(
+            cancelled == [
+                .cancel(.acquireDeadline(self.request(2))), .fail(self.request(2), .cancelled),
+            ])
         #expect(machine.slots[0].reservedFor == nil)
         #expect(machine.cancelAcquire(self.request(2)).isEmpty)
-        #expect(machine.acquire(self.request(3), use: .shared, now: 0) == [.lease(self.request(3), self.connection(0))])
+        #expect(
+            machine.acquire(self.request(3), use: .shared, now: 0) == [
+                .lease(self.request(3), self.connection(0))
+            ])
     }
 }

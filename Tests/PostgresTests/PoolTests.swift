@@ -19,7 +19,8 @@ import Testing
             let sampling = Task {
                 while !Task.isCancelled {
                     let count = try await observer.query(
-                        "SELECT count(*)::int8 FROM pg_stat_activity WHERE application_name = \(application)")
+                        "SELECT count(*)::int8 FROM pg_stat_activity WHERE application_name = \(application)"
+                    )
                     peak.observe(Int(try count[0].decode(Int64.self, at: 0)))
                     try await Task.sleep(for: .milliseconds(5))
                 }
@@ -28,7 +29,8 @@ import Testing
             let answers = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for number in 0..<1000 {
                     group.addTask {
-                        let rows = try await pool.query("SELECT \(Int64(number)) * 2, \(String(number))")
+                        let rows = try await pool.query(
+                            "SELECT \(Int64(number)) * 2, \(String(number))")
                         let (doubled, text) = try rows[0].decode((Int64, String).self)
                         return doubled == Int64(number) * 2 && text == String(number)
                     }
@@ -207,7 +209,8 @@ enum PoolFixture {
         let deadline = ContinuousClock.now + .seconds(20)
         while await pool.statistics.open < count {
             guard ContinuousClock.now < deadline else {
-                throw PostgresError(code: .timeout, message: "the pool did not open \(count) connections")
+                throw PostgresError(
+                    code: .timeout, message: "the pool did not open \(count) connections")
             }
             try await Task.sleep(for: .milliseconds(10))
         }

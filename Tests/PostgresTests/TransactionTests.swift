@@ -67,7 +67,8 @@ import Testing
 
     @Test func conflictingSerializableIncrementsAreRetriedAndBothCount() async throws {
         try await self.withPool { pool in
-            _ = try await pool.query("CREATE TABLE counter (id int8 PRIMARY KEY, value int8 NOT NULL)")
+            _ = try await pool.query(
+                "CREATE TABLE counter (id int8 PRIMARY KEY, value int8 NOT NULL)")
             _ = try await pool.query("INSERT INTO counter VALUES (1, 0)")
             let attempts = AttemptCounter()
             let bothRead = Rendezvous(parties: 2)
@@ -80,7 +81,8 @@ import Testing
                             let rows = try await tx.query("SELECT value FROM counter WHERE id = 1")
                             let value = try rows[0].decode(Int64.self, at: 0)
                             if first { await bothRead.arrive() }
-                            _ = try await tx.query("UPDATE counter SET value = \(value + 1) WHERE id = 1")
+                            _ = try await tx.query(
+                                "UPDATE counter SET value = \(value + 1) WHERE id = 1")
                         }
                     }
                 }
@@ -90,6 +92,37 @@ import Testing
             let rows = try await pool.query("SELECT value FROM counter WHERE id = 1")
             #expect(try rows[0].decode(Int64.self, at: 0) == 2)
             #expect(attempts.count >= 3)
+        }
+    }
+
+    @Test func aDeadlockVictimIsRetriedAndBothTransactionsComplete() async throws {
+        try await self.withPool { pool in
+            _ = try await pool.query(
+                "CREATE TABLE slots (id int8 PRIMARY KEY, taken int8 NOT NULL)")
+            _ = try await pool.query("INSERT INTO slots VALUES (1, 0), (2, 0)")
+            let attempts = AttemptCounter()
+            let bothLocked = Rendezvous(parties: 2)
+
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (first, second) in [(Int64(1), Int64(2)), (2, 1)] {
+                    group.addTask {
+                        try await pool.transaction { tx in
+                            let isFirstRun = attempts.next() <= 2
+                            _ = try await tx.query("SET LOCAL deadlock_timeout = '100ms'")
+                            _ = try await tx.query(
+                                "UPDATE slots SET taken = taken + 1 WHERE id = \(first)")
+                            if isFirstRun { await bothLocked.arrive() }
+                            _ = try await tx.query(
+                                "UPDATE slots SET taken = taken + 1 WHERE id = \(second)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+
+            let rows = try await pool.query("SELECT taken FROM slots ORDER BY id")
+            #expect(try rows.map { try $0.decode(Int64.self, at: 0) } == [2, 2])
+            #expect(attempts.count == 3)
         }
     }
 

@@ -89,3 +89,27 @@ import Testing
         #expect(byte == 42)
     }
 }
+
+@Suite struct TimerReentryTests {
+    @Test func aTimerMayScheduleAndCancelOtherTimers() async throws {
+        let loop = try EventLoop(name: "test")
+        defer { loop.shutdown() }
+
+        let fired: [String] = await withCheckedContinuation { continuation in
+            loop.execute {
+                var order: [String] = []
+                var doomed: TimerID?
+                loop.schedule(after: .milliseconds(5)) {
+                    order.append("first")
+                    if let doomed { loop.cancel(doomed) }
+                    loop.schedule(after: .milliseconds(5)) {
+                        order.append("scheduled by first")
+                        continuation.resume(returning: order)
+                    }
+                }
+                doomed = loop.schedule(after: .milliseconds(8)) { order.append("cancelled") }
+            }
+        }
+        #expect(fired == ["first", "scheduled by first"])
+    }
+}

@@ -5,8 +5,13 @@ struct BenchSettings: Sendable {
     /// Transactions per side, split evenly between the clients.
     var transactions = 100_000
     var clients = 16
-    /// The most connections the module's pool may open.
-    var poolConnections = 4
+    /// Event loops on the module's side, each with its own pool (pgbench runs `-j 2`).
+    var loops = 2
+    /// Connections each pool keeps open.
+    var poolConnections = 2
+    /// The sides take turns this many times, each running its share of the transactions,
+    /// so that a change in the machine's load during the run falls on both alike.
+    var rounds = 5
     /// Each side stops after this long even if unfinished (and the result says so).
     var timeLimit: Duration = .seconds(180)
 
@@ -23,11 +28,25 @@ struct BenchSettings: Sendable {
         if let value = environment["BENCH_POOL_CONNECTIONS"].flatMap(Int.init), value > 0 {
             settings.poolConnections = value
         }
+        if let value = environment["BENCH_LOOPS"].flatMap(Int.init), value > 0 {
+            settings.loops = value
+        }
+        if let value = environment["BENCH_ROUNDS"].flatMap(Int.init), value > 0 {
+            settings.rounds = value
+        }
         if let value = environment["BENCH_TIME_LIMIT_SECONDS"].flatMap(Int.init), value > 0 {
             settings.timeLimit = .seconds(value)
         }
-        settings.transactions -= settings.transactions % settings.clients
+        let step = settings.clients * settings.rounds
+        settings.transactions = max(step, settings.transactions - settings.transactions % step)
         return settings
+    }
+
+    /// The settings for one round: its share of the transactions.
+    var round: BenchSettings {
+        var round = self
+        round.transactions = self.transactions / self.rounds
+        return round
     }
 }
 
@@ -42,6 +61,19 @@ struct BenchResult {
     var clientCPU = 0.0
 
     var throughput: Double { Double(self.transactions) / self.seconds }
+
+    /// This result and `other` taken together, as one longer run.
+    func adding(_ other: BenchResult) -> BenchResult {
+        var sum = self
+        sum.transactions += other.transactions
+        sum.seconds += other.seconds
+        sum.latencies += other.latencies
+        sum.serverCPU += other.serverCPU
+        sum.clientCPU += other.clientCPU
+        return sum
+    }
+
+    static let none = BenchResult(transactions: 0, seconds: 0, latencies: [])
 
     func percentile(_ fraction: Double) -> Double {
         guard !self.latencies.isEmpty else { return 0 }

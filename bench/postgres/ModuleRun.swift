@@ -3,39 +3,43 @@ import Postgres
 import Reactor
 import Telemetry
 
-/// The same workload through a `PostgresPool`: 16 tasks on the pool's loop, each running
-/// INSERT ... RETURNING id then SELECT by that id, and checking the row it gets back.
+/// The same workload through the Postgres module as an API node runs it: one event loop per
+/// pgbench thread (`-j 2`), a pool on each, and the 16 client tasks spread over the loops,
+/// each running INSERT ... RETURNING id then SELECT by that id and checking the row.
 enum ModuleRun {
     static func run(on cluster: TestCluster, _ settings: BenchSettings) async throws -> BenchResult {
-        let loop = try EventLoop(name: "bench")
-        defer { loop.shutdown() }
+        let loops = try (0..<settings.loops).map { try EventLoop(name: "bench-\($0)") }
+        defer { loops.forEach { $0.shutdown() } }
         var configuration = PostgresPoolConfiguration(
             connection: PostgresConfiguration(
                 connectionString: cluster.connectionString(), applicationName: "postgres-bench"))
         configuration.minimumConnections = settings.poolConnections
         configuration.maximumConnections = settings.poolConnections
-        let pool = try PostgresPool(
-            configuration: configuration, on: loop, logger: Logger(label: "bench", level: .warning))
+        let logger = Logger(label: "bench", level: .warning)
+        let pools = try loops.map {
+            try PostgresPool(configuration: configuration, on: $0, logger: logger)
+        }
 
-        _ = try await Self.clients(pool, loop: loop, perClient: 50, settings: settings)
+        _ = try await Self.clients(pools, perClient: 50, settings: settings)
 
         let start = Monotonic.now()
         let latencies = try await Self.clients(
-            pool, loop: loop, perClient: settings.transactions / settings.clients, settings: settings)
+            pools, perClient: settings.transactions / settings.clients, settings: settings)
         let seconds = Double(Monotonic.now() - start) / 1e9
-        await pool.close()
+        for pool in pools { await pool.close() }
 
         return BenchResult(transactions: latencies.count, seconds: seconds, latencies: latencies)
     }
 
     /// Runs the clients to completion (or the time limit) and returns every latency in µs.
     private static func clients(
-        _ pool: PostgresPool, loop: EventLoop, perClient: Int, settings: BenchSettings
+        _ pools: [PostgresPool], perClient: Int, settings: BenchSettings
     ) async throws -> [Double] {
         let deadline = Monotonic.now() + settings.timeLimit.nanoseconds
         return try await withThrowingTaskGroup(of: [Double].self) { group in
             for client in 0..<settings.clients {
-                group.addTask(executorPreference: loop) {
+                let pool = pools[client % pools.count]
+                group.addTask(executorPreference: pool.loop) {
                     try await Self.client(client, pool, count: perClient, deadline: deadline)
                 }
             }
@@ -58,7 +62,8 @@ enum ModuleRun {
             let inserted = try await pool.query(
                 "INSERT INTO bench_items (payload) VALUES (\(payload)) RETURNING id")
             let id = try inserted[0].decode(Int64.self, at: 0)
-            let selected = try await pool.query("SELECT id, payload FROM bench_items WHERE id = \(id)")
+            let selected = try await pool.query(
+                "SELECT id, payload FROM bench_items WHERE id = \(id)")
             guard try selected[0].decode(Int64.self, at: 1) == payload else {
                 throw BenchFailure("client \(client) read back a different payload for id \(id)")
             }

@@ -50,7 +50,8 @@ enum PgbenchRun {
     /// Latencies (third column, microseconds) of every transaction in the log files.
     private static func loggedLatencies(in folder: String) throws -> [Double] {
         var latencies: [Double] = []
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasPrefix("log") {
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder)
+        where file.hasPrefix("log") {
             let text = try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8)
             for line in text.split(separator: "\n") {
                 let fields = line.split(separator: " ")

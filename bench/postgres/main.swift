@@ -25,19 +25,31 @@ let settings = BenchSettings.fromEnvironment()
 let cluster = try await TestCluster.create()
 do {
     try await cluster.psql(BenchSettings.schema)
-    print("workload: \(settings.transactions) transactions of INSERT ... RETURNING id + SELECT by id,")
-    print("          \(settings.clients) concurrent clients, one throwaway cluster (port \(cluster.port))")
+    print(
+        "workload: \(settings.transactions) transactions of INSERT ... RETURNING id + SELECT by id,"
+    )
+    print(
+        "          \(settings.clients) concurrent clients, one throwaway cluster (port \(cluster.port))"
+    )
+
+    print("          \(settings.rounds) alternating rounds per side, totals below")
 
     let postmaster = cluster.postmasterPID ?? 0
-    let baseline = try await measured(postmaster, children: true) {
-        try await PgbenchRun.run(on: cluster, settings)
+    var baseline = BenchResult.none
+    var module = BenchResult.none
+    for _ in 0..<settings.rounds {
+        baseline = baseline.adding(
+            try await measured(postmaster, children: true) {
+                try await PgbenchRun.run(on: cluster, settings.round)
+            })
+        module = module.adding(
+            try await measured(postmaster, children: false) {
+                try await ModuleRun.run(on: cluster, settings.round)
+            })
     }
     print(baseline.line(label: "pgbench -M prepared -c \(settings.clients) -j 2"))
-
-    let module = try await measured(postmaster, children: false) {
-        try await ModuleRun.run(on: cluster, settings)
-    }
-    print(module.line(label: "postgres module (pool, max \(settings.poolConnections) conns)"))
+    let shape = "\(settings.loops) loops x \(settings.poolConnections) conns"
+    print(module.line(label: "postgres module (\(shape))"))
 
     await cluster.remove()
     let ratio = module.throughput / baseline.throughput

@@ -71,6 +71,9 @@ struct EchoResponder: HTTPResponder {
             try? await Task.sleep(for: .milliseconds(milliseconds))
             return HTTPResponse.text("slept \(milliseconds)")
         }
+        if request.path == "/not-modified" {
+            return HTTPResponse(status: .notModified, headers: ["ETag": "\"v1\""])
+        }
         if request.path == "/big" {
             return HTTPResponse(
                 status: .ok, headers: ["Content-Type": "text/plain"],
