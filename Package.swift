@@ -51,12 +51,12 @@ let package = Package(
         .target(name: "Tenancy", dependencies: ["Postgres"], swiftSettings: strict),
         .target(
             name: "Audit",
-            dependencies: ["COpenSSL", "Postgres", "Tenancy"],
+            dependencies: ["Postgres", "Security", "Tenancy"],
             swiftSettings: strict
         ),
         .target(
             name: "Accounts",
-            dependencies: ["Audit", "Postgres", "Security", "Telemetry", "Tenancy"],
+            dependencies: ["Audit", "Notifications", "Postgres", "Security", "Telemetry", "Tenancy"],
             swiftSettings: strict
         ),
         .target(
@@ -72,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "portal-api",
-            dependencies: ["Accounts", "HTTP", "PortalAPI", "Postgres", "Telemetry"],
+            dependencies: ["Accounts", "HTTP", "Notifications", "PortalAPI", "Postgres", "Telemetry"],
             swiftSettings: strict
         ),
 
@@ -123,8 +123,8 @@ let package = Package(
         .testTarget(
             name: "PortalAPITests",
             dependencies: [
-                "Accounts", "Audit", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
-                "Reactor", "Security", "Telemetry", "Tenancy",
+                "Accounts", "Audit", "HTTP", "Migrations", "Notifications", "PortalAPI",
+                "PortalTesting", "Postgres", "Reactor", "Security", "Telemetry", "Tenancy",
             ],
             swiftSettings: strict
         ),

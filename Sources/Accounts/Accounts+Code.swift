@@ -55,18 +55,22 @@ extension Accounts {
             {
                 return .refused(Self.locked(lock))
             }
-            guard challenge.live, challenge.attempts < self.policy.codeAttempts else {
+            let offered = try Secrets.codeDigest(code, challenge: token)
+            let verdict = CodeVerdict.of(
+                live: challenge.live, attempts: challenge.attempts, limit: self.policy.codeAttempts,
+                matches: Secrets.equal(offered, challenge.codeHash))
+            switch verdict {
+            case .accept:
+                return .started(
+                    try await self.startSession(challenge, origin: origin, in: transaction))
+            case .wrong(let remaining):
+                try await self.wrongCode(challenge, origin: origin, in: transaction)
+                return .refused(Self.incorrectCode(remaining: remaining))
+            case .ended(let reason):
                 try await self.codeFailed(
-                    challenge, reason: challenge.live ? "out_of_attempts" : "expired_or_used",
-                    origin: origin, in: transaction)
+                    challenge, reason: reason, origin: origin, in: transaction)
                 return .refused(AccountsError.challengeEnded)
             }
-
-            let offered = try Secrets.codeDigest(code, challenge: token)
-            guard Secrets.equal(offered, challenge.codeHash) else {
-                return .refused(try await self.wrongCode(challenge, origin: origin, in: transaction))
-            }
-            return .started(try await self.startSession(challenge, origin: origin, in: transaction))
         }
 
         switch outcome {
@@ -99,15 +103,16 @@ extension Accounts {
     /// Counts a wrong code against the challenge, the account and the address.
     private func wrongCode(
         _ challenge: Challenge, origin: RequestOrigin, in transaction: TenantTransaction
-    ) async throws -> AccountsError {
+    ) async throws {
         _ = try await transaction.query(
             """
             UPDATE portal.sign_in_challenges SET attempts = attempts + 1
             WHERE id = \(challenge.id)
             """)
         try await self.codeFailed(challenge, reason: "wrong_code", origin: origin, in: transaction)
+    }
 
-        let remaining = max(0, self.policy.codeAttempts - challenge.attempts - 1)
+    private static func incorrectCode(remaining: Int) -> AccountsError {
         guard remaining > 0 else { return AccountsError.challengeEnded }
         var error = AccountsError(
             .incorrectCode,

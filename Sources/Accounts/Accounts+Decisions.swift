@@ -82,7 +82,9 @@ extension Accounts {
             try await self.audit(
                 "user.invited", actor: administrator.userID, record: ("user", user),
                 origin: origin,
-                details: ["role": .string(request.role.rawValue), "link_id": .string(linkID.lowercased)],
+                details: [
+                    "role": .string(request.role.rawValue), "link_id": .string(linkID.lowercased),
+                ],
                 in: transaction)
             try await self.audit(
                 "registration_request.approved", actor: administrator.userID,

@@ -61,7 +61,9 @@ extension Accounts {
             try await self.audit(
                 "registration_request.submitted", actor: nil,
                 record: ("registration_request", id), origin: origin,
-                details: ["role": .string(valid.role.rawValue), "ods_code": .string(valid.odsCode)],
+                details: [
+                    "role": .string(valid.role.rawValue), "ods_code": .string(valid.odsCode),
+                ],
                 in: transaction)
             return request
         }

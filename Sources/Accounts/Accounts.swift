@@ -55,7 +55,8 @@ public struct Accounts: Sendable {
         let entry = AuditEntry(
             action: action, actor: actor,
             record: record.map { AuditRecordReference(type: $0.type, id: $0.id.lowercased) },
-            requestID: origin.auditRequestID, remoteAddress: origin.address.isEmpty ? nil : origin.address,
+            requestID: origin.auditRequestID,
+            remoteAddress: origin.address.isEmpty ? nil : origin.address,
             details: details)
         try await AuditTrail.record(entry, in: transaction)
     }

@@ -4,6 +4,9 @@ import Reactor
 extension Connection {
     /// Chooses the timeout that applies to what the connection is waiting for. A phase's
     /// deadline is set when the phase begins, so trickling bytes do not extend it.
+    ///
+    /// Known shortcoming: writing a response is bounded by the idle timeout as a whole, not
+    /// by progress, so a very large response to a slow reader can be cut off.
     func updateWatch() {
         guard !self.closed && !self.lingering else { return }
 

@@ -128,9 +128,7 @@ final class LoopServer: IOHandler, @unchecked Sendable {
             self.sweep()
             let serving = !(self.server?.isShuttingDown ?? true)
             guard serving || !self.connections.isEmpty else { return }
-            // Scheduling from inside a timer's action would modify the loop's timer queue
-            // while it is firing (an exclusivity trap), so the next sweep is set up after.
-            self.loop.execute { self.scheduleSweep() }
+            self.scheduleSweep()
         }
     }
 

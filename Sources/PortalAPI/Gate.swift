@@ -33,7 +33,9 @@ struct Gate: Sendable {
         guard access != .anyone else { return }
 
         if let authorization = request.http.headers["Authorization"] {
-            guard let token = Self.bearerToken(authorization) else { throw PortalProblem.invalidToken }
+            guard let token = Self.bearerToken(authorization) else {
+                throw PortalProblem.invalidToken
+            }
             guard
                 let client = try await self.call({ () async throws(AccountsError) in
                     try await self.accounts.client(token: token, tenant: request.tenant)

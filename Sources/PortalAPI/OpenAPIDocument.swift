@@ -13,7 +13,8 @@ enum OpenAPIDocument {
         ),
         (
             "/metrics",
-            Self.plain("getMetrics", "Prometheus metrics (text exposition format)", ["200": "metrics"])
+            Self.plain(
+                "getMetrics", "Prometheus metrics (text exposition format)", ["200": "metrics"])
         ),
     ]
 
@@ -137,7 +138,8 @@ enum OpenAPIDocument {
             success.append(("content", ["application/json": ["schema": Self.reference(schema)]]))
         }
         if !operation.responseHeaders.isEmpty {
-            let headers = operation.responseHeaders.map { name, description -> (String, JSONValue) in
+            let headers = operation.responseHeaders.map {
+                name, description -> (String, JSONValue) in
                 (name, ["description": .string(description), "schema": ["type": "string"]])
             }
             success.append(("headers", .object(headers)))
@@ -204,7 +206,8 @@ enum OpenAPIDocument {
     private static func plain(
         _ id: String, _ summary: String, _ answers: [String: String]
     ) -> JSONValue {
-        let responses = answers.sorted { $0.key < $1.key }.map { status, text -> (String, JSONValue) in
+        let responses = answers.sorted { $0.key < $1.key }.map {
+            status, text -> (String, JSONValue) in
             (
                 status,
                 [

@@ -18,7 +18,10 @@ enum OpenAPISchemas {
                     ("status", ["type": "integer"]),
                     ("detail", Self.string("What went wrong this time, for a person")),
                     ("instance", Self.string("The occurrence")),
-                    ("errors", ["type": "array", "items": OpenAPIDocument.reference("FieldError")]),
+                    (
+                        "errors",
+                        ["type": "array", "items": OpenAPIDocument.reference("FieldError")]
+                    ),
                 ])
         ),
         (
@@ -37,7 +40,10 @@ enum OpenAPISchemas {
             "SignInRequest",
             Self.object(
                 required: ["email", "password"],
-                [("email", ["type": "string", "format": "email"]), ("password", ["type": "string"])])
+                [
+                    ("email", ["type": "string", "format": "email"]),
+                    ("password", ["type": "string"]),
+                ])
         ),
         (
             "Challenge",
@@ -52,7 +58,10 @@ enum OpenAPISchemas {
             "CodeRequest",
             Self.object(
                 required: ["challenge", "code"],
-                [("challenge", ["type": "string"]), ("code", ["type": "string", "pattern": "^[0-9]{6}$"])])
+                [
+                    ("challenge", ["type": "string"]),
+                    ("code", ["type": "string", "pattern": "^[0-9]{6}$"]),
+                ])
         ),
         (
             "User",
@@ -62,7 +71,10 @@ enum OpenAPISchemas {
                     ("id", Self.uuid), ("fullName", ["type": "string"]),
                     ("email", ["type": "string"]), ("jobTitle", ["type": "string"]),
                     ("organisationID", Self.uuid),
-                    ("roles", ["type": "array", "items": Self.enumeration(Role.allCases.map(\.rawValue))]),
+                    (
+                        "roles",
+                        ["type": "array", "items": Self.enumeration(Role.allCases.map(\.rawValue))]
+                    ),
                 ])
         ),
         (
@@ -94,7 +106,10 @@ enum OpenAPISchemas {
                     ),
                 ])
         ),
-        ("SignedOut", Self.object(required: ["sessionsEnded"], [("sessionsEnded", ["type": "integer"])])),
+        (
+            "SignedOut",
+            Self.object(required: ["sessionsEnded"], [("sessionsEnded", ["type": "integer"])])
+        ),
         (
             "SetPasswordRequest",
             Self.object(
@@ -119,14 +134,23 @@ enum OpenAPISchemas {
                     ("jobTitle", ["type": "string", "maxLength": 200]),
                     ("workAddress", ["type": "string", "maxLength": 1000]),
                     ("workEmail", ["type": "string", "format": "email"]),
-                    ("workPhones", ["type": "array", "minItems": 1, "maxItems": 4, "items": ["type": "string"]]),
+                    (
+                        "workPhones",
+                        [
+                            "type": "array", "minItems": 1, "maxItems": 4,
+                            "items": ["type": "string"],
+                        ]
+                    ),
                     (
                         "organisation",
                         Self.object(
                             required: ["odsCode"],
                             [
                                 ("odsCode", Self.string("NHS ODS code (RJ1, RJ121, A81001)")),
-                                ("name", Self.string("Needed when the provider does not know the code")),
+                                (
+                                    "name",
+                                    Self.string("Needed when the provider does not know the code")
+                                ),
                             ])
                     ),
                     ("role", Self.enumeration(Role.requestable.map(\.rawValue))),
@@ -159,8 +183,17 @@ enum OpenAPISchemas {
             Self.object(
                 required: ["items"],
                 [
-                    ("items", ["type": "array", "items": OpenAPIDocument.reference("RegistrationRequest")]),
-                    ("next", Self.string("The cursor of the next page (`after`); absent on the last")),
+                    (
+                        "items",
+                        [
+                            "type": "array",
+                            "items": OpenAPIDocument.reference("RegistrationRequest"),
+                        ]
+                    ),
+                    (
+                        "next",
+                        Self.string("The cursor of the next page (`after`); absent on the last")
+                    ),
                 ])
         ),
         (
@@ -185,7 +218,8 @@ enum OpenAPISchemas {
             "CreatedAPIToken",
             Self.object(
                 required: ["id", "name", "scopes", "createdAt", "token"],
-                Self.tokenProperties + [("token", Self.string("The bearer token, shown this once"))])
+                Self.tokenProperties + [("token", Self.string("The bearer token, shown this once"))]
+            )
         ),
         (
             "APITokenList",

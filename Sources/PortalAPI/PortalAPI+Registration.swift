@@ -40,7 +40,8 @@ extension PortalAPI {
                 }
                 return JSONResponse.make(
                     RegistrationPageView(
-                        items: page.items.map(RegistrationView.init), next: page.next.map(lowercased)))
+                        items: page.items.map(RegistrationView.init),
+                        next: page.next.map(lowercased)))
             },
             Endpoint(
                 method: .get, path: "/api/v1/registration-requests/:id", access: administrator,
@@ -124,13 +125,17 @@ struct ListQuery {
                 self.state = nil
             case "state":
                 guard let state = RegistrationRequest.State(rawValue: value) else {
-                    errors.append(.init(pointer: "state", message: "must be pending, approved, declined or all"))
+                    errors.append(
+                        .init(
+                            pointer: "state", message: "must be pending, approved, declined or all")
+                    )
                     continue
                 }
                 self.state = state
             case "limit":
                 guard let limit = Int(value), (1...100).contains(limit) else {
-                    errors.append(.init(pointer: "limit", message: "must be an integer from 1 to 100"))
+                    errors.append(
+                        .init(pointer: "limit", message: "must be an integer from 1 to 100"))
                     continue
                 }
                 self.limit = limit

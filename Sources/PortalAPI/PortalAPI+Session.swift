@@ -25,7 +25,8 @@ extension PortalAPI {
                 }
                 return JSONResponse.make(
                     ChallengeView(
-                        challenge: accepted.challenge, expiresAt: accepted.expiresAt, codeLength: 6),
+                        challenge: accepted.challenge, expiresAt: accepted.expiresAt,
+                        codeLength: 6),
                     status: .accepted)
             },
             Endpoint(
@@ -35,7 +36,9 @@ extension PortalAPI {
                     tag: "sessions", body: "CodeRequest", status: 200,
                     description: "Signed in; the session cookie is set",
                     response: "Session",
-                    responseHeaders: [("Set-Cookie", "The session cookie (HttpOnly, SameSite=Strict)")],
+                    responseHeaders: [
+                        ("Set-Cookie", "The session cookie (HttpOnly, SameSite=Strict)")
+                    ],
                     errors: [401, 429])
             ) { request throws(Problem) in
                 let body = try request.body(CodeBody.self)
@@ -52,12 +55,15 @@ extension PortalAPI {
                         expiresAt: session.user.absoluteExpiry),
                     headers: ["Set-Cookie": cookie])
             },
-            Self.signOutEndpoint(everywhere: false, configuration: configuration, accounts: accounts),
-            Self.signOutEndpoint(everywhere: true, configuration: configuration, accounts: accounts),
+            Self.signOutEndpoint(
+                everywhere: false, configuration: configuration, accounts: accounts),
+            Self.signOutEndpoint(
+                everywhere: true, configuration: configuration, accounts: accounts),
             Endpoint(
                 method: .get, path: "/api/v1/me", access: .signedIn,
                 operation: Operation(
-                    id: "getMe", summary: "Who is calling: the user (with the CSRF token) or client",
+                    id: "getMe",
+                    summary: "Who is calling: the user (with the CSRF token) or client",
                     tag: "sessions", status: 200, description: "The caller", response: "Me")
             ) { request throws(Problem) in
                 switch request.principal {

@@ -40,7 +40,8 @@ enum PortalProblem {
         detail: "The request came from another site (Origin or Sec-Fetch-Site).")
 
     static func forbidden(_ detail: String) -> Problem {
-        Problem(status: .forbidden, type: Self.type("forbidden"), title: "Not allowed", detail: detail)
+        Problem(
+            status: .forbidden, type: Self.type("forbidden"), title: "Not allowed", detail: detail)
     }
 
     static let unavailable = Problem(

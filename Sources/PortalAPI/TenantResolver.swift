@@ -34,7 +34,8 @@ final class TenantResolver: Sendable {
             return ResolvedPortal(tenant: tenant, slug: slug, baseURL: baseURL)
         } catch {
             guard error.code == .unknownTenant || error.code == .invalidSlug else {
-                request.logger.debug("tenant lookup failed", [("error", .string(error.description))])
+                request.logger.debug(
+                    "tenant lookup failed", [("error", .string(error.description))])
                 throw PortalProblem.unavailable
             }
             throw PortalProblem.unknownHost(host)

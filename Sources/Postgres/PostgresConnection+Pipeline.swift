@@ -69,6 +69,7 @@ extension PostgresConnection {
             }
         }
         self.flushOutput()
+        self.processBufferedInput()
     }
 
     /// Hands one request to libpq, followed by its own sync point.
@@ -129,12 +130,22 @@ extension PostgresConnection {
     }
 
     func socketReady(_ events: IOEvents) {
-        if events.contains(.writable) {
-            self.flushOutput()
-        }
         if events.contains(.readable) || events.contains(.hangup) {
             self.readInput()
         }
+        if events.contains(.writable) {
+            self.flushOutput()
+            self.processBufferedInput()
+        }
+    }
+
+    /// Passes on results and notifications libpq already holds. While it cannot write,
+    /// libpq reads what the server sent (so that neither side blocks the other), and
+    /// that input no longer makes the socket readable: it must be looked at after every
+    /// send and flush, not only when the socket is readable.
+    private func processBufferedInput() {
+        self.readResults()
+        self.deliverNotifications()
     }
 
     private func readInput() {
@@ -144,8 +155,7 @@ extension PostgresConnection {
             return
         }
 
-        self.readResults()
-        self.deliverNotifications()
+        self.processBufferedInput()
         if self.connection != nil && self.machine.canSend {
             self.sendQueued()
         }

@@ -1,4 +1,7 @@
+import Accounts
 import HTTP
+import Notifications
+import PortalAPI
 import Postgres
 import Reactor
 import Telemetry
@@ -9,14 +12,17 @@ struct APINode {
     let server: HTTPServer
     /// The database pools, one per loop; nil when no database is configured.
     let database: DatabasePools?
+    /// Delivers the outbox, when a database and an SMTP relay are configured.
+    let outboxWorker: OutboxWorker?
 
     init(
-        configuration: APIConfiguration, group: EventLoopGroup, metrics: Metrics, logger: Logger
+        configuration: APIConfiguration, portal: PortalConfiguration, mail: MailSettings?,
+        group: EventLoopGroup, metrics: Metrics, logger: Logger
     ) throws {
         var router = Router()
         if let webRoot = configuration.webRoot {
             let files = try StaticFiles(root: webRoot)
-            try router.add(.get, "/*path", RouteLabel("/*path", files))
+            try router.add(.get, "/*path", files)
         }
 
         var readiness: ReadinessProbe = { false }
@@ -28,29 +34,27 @@ struct APINode {
             try database.publishStatistics(to: metrics)
             readiness = { await database.isWritable() }
             self.database = database
+
+            let accounts = Accounts(
+                mail: OutboxMailQueue(), logger: logger.with("component", "accounts"),
+                pool: { database.pool() })
+            let api = PortalAPI(
+                configuration: portal, accounts: accounts, pool: { database.pool() })
+            try api.mount(into: &router)
+
+            self.outboxWorker = mail.map { mail in
+                OutboxWorker(
+                    pool: database.pools[0],
+                    sender: SMTPSender(configuration: mail.smtp, logger: logger),
+                    configuration: mail.worker, logger: logger.with("component", "outbox"))
+            }
         } else {
             self.database = nil
+            self.outboxWorker = nil
         }
 
         self.server = try HTTPServer(
             configuration: configuration.http, group: group, responder: router,
             logger: logger.with("component", "http"), metrics: metrics, readiness: readiness)
-    }
-}
-
-/// Names the route a responder serves on its responses, for metrics and the access log.
-struct RouteLabel: HTTPResponder {
-    let pattern: String
-    let responder: any HTTPResponder
-
-    init(_ pattern: String, _ responder: any HTTPResponder) {
-        self.pattern = pattern
-        self.responder = responder
-    }
-
-    func respond(to request: HTTPRequest) async -> HTTPResponse {
-        var response = await self.responder.respond(to: request)
-        response.route = response.route ?? self.pattern
-        return response
     }
 }

@@ -6,10 +6,16 @@ import PortalAPI
 /// how links begin, whether cookies need TLS, which balancers' forwarded addresses count.
 enum PortalSettings {
     static let variables: [(String, String)] = [
-        ("PORTAL_TENANT_HOSTS", "host=slug pairs, comma-separated (referrals.alliance.example=alliance)"),
+        (
+            "PORTAL_TENANT_HOSTS",
+            "host=slug pairs, comma-separated (referrals.alliance.example=alliance)"
+        ),
         ("PORTAL_TENANT_DOMAINS", "parent domains whose first label is the slug (portal.example)"),
         ("PORTAL_DEFAULT_TENANT", "slug served on every other host (single-host deployments)"),
-        ("PORTAL_DEFAULT_PORTAL_URL", "base URL of links for the default tenant (required with it)"),
+        (
+            "PORTAL_DEFAULT_PORTAL_URL",
+            "base URL of links for the default tenant (required with it)"
+        ),
         ("PORTAL_PUBLIC_SCHEME", "https or http: the scheme browsers use (https)"),
         ("PORTAL_COOKIE_SECURE", "true or false: Secure session cookie (true)"),
         ("PORTAL_TRUSTED_PROXIES", "balancer addresses whose X-Forwarded-For is believed"),

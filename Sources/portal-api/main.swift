@@ -4,6 +4,7 @@
 import Dispatch
 import Foundation
 import HTTP
+import PortalAPI
 import Reactor
 import Telemetry
 
@@ -20,10 +21,16 @@ do {
 }
 
 let configuration: APIConfiguration
+let portal: PortalConfiguration
+let mail: MailSettings?
 do {
-    configuration = try APIConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+    let environment = ProcessInfo.processInfo.environment
+    configuration = try APIConfiguration.fromEnvironment(environment)
+    portal = try PortalSettings.fromEnvironment(environment)
+    mail = try MailSettings.fromEnvironment(environment)
 } catch {
-    let help = APIConfiguration.variables.map { "  \($0.0): \($0.1)" }.joined(separator: "\n")
+    let variables = APIConfiguration.variables + PortalSettings.variables + MailSettings.variables
+    let help = variables.map { "  \($0.0): \($0.1)" }.joined(separator: "\n")
     FileHandle.standardError.write(Data("portal-api: \(error)\nSettings:\n\(help)\n".utf8))
     exit(2)
 }
@@ -35,13 +42,19 @@ do {
     let group = try EventLoopGroup(count: configuration.loops, name: "http")
     let metrics = Metrics()
     let node = try APINode(
-        configuration: configuration, group: group, metrics: metrics, logger: logger)
+        configuration: configuration, portal: portal, mail: mail, group: group, metrics: metrics,
+        logger: logger)
     try node.server.start()
+    let delivery = node.outboxWorker.map { worker in
+        Task(executorPreference: group.loops[0]) { await worker.run() }
+    }
 
     let watcher = try SignalWatcher(signals: [SIGTERM, SIGINT], loop: group.loops[0]) { signal in
         logger.info("stopping", [("signal", .int(Int64(signal)))])
         Task {
             await node.server.shutdown()
+            delivery?.cancel()
+            await delivery?.value
             await node.database?.close()
             stopped.signal()
         }
@@ -53,6 +66,7 @@ do {
             ("http.port", .int(Int64(node.server.port))),
             ("http.loops", .int(Int64(configuration.loops))),
             ("db.configured", .bool(configuration.databaseURL != nil)),
+            ("outbox.worker", .bool(delivery != nil)),
         ])
 
     stopped.wait()

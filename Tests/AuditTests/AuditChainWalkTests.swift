@@ -119,6 +119,8 @@ struct AuditChainWalkTests {
         let row = AuditChainRow(
             id: 1, seq: 1, fields: ["ab", nil, "é"], previousHash: [], rowHash: [])
         #expect(
-            row.canonicalEncoding == [0, 0, 0, 2, 0x61, 0x62, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 2, 0xc3, 0xa9])
+            row.canonicalEncoding == [
+                0, 0, 0, 2, 0x61, 0x62, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 2, 0xc3, 0xa9,
+            ])
     }
 }

@@ -71,7 +71,8 @@ struct PortalctlAuditTests {
         let (database, tenant, _) = try await self.chainOfFour()
         let output = try await self.verify(database)
         #expect(output.status == 0, "\(output.standardError)")
-        #expect(output.standardOutput.contains("intact  tenant \(tenant.id.uuidString.lowercased()): 4 event(s)"))
+        let tenantText = tenant.id.uuidString.lowercased()
+        #expect(output.standardOutput.contains("intact  tenant \(tenantText): 4 event(s)"))
         #expect(output.standardOutput.contains("2 chain(s) checked, 0 broken"))
     }
 
@@ -83,7 +84,9 @@ struct PortalctlAuditTests {
 
         let output = try await self.verify(database)
         #expect(output.status == 1)
-        #expect(output.standardError.contains("row \(ids[2]!) (seq 2) was altered"), "\(output.standardOutput)")
+        #expect(
+            output.standardError.contains("row \(ids[2]!) (seq 2) was altered"),
+            "\(output.standardOutput)")
     }
 
     @Test("a removed row shows as a gap before the row after it")
@@ -112,7 +115,8 @@ struct PortalctlAuditTests {
         let output = try await self.verify(database)
         #expect(output.status == 1)
         #expect(
-            output.standardError.contains("row \(ids[3]!) (seq 2) does not follow the row before it"),
+            output.standardError.contains(
+                "row \(ids[3]!) (seq 2) does not follow the row before it"),
             "\(output.standardOutput)")
     }
 

@@ -21,13 +21,15 @@ struct APITokenTests {
             let me = try await client.get("/api/v1/me", headers: bearer)
             #expect(me.status == 200)
             #expect(me.json["kind"] as? String == "client")
-            #expect((me.json["client"] as? [String: Any])?["scopes"] as? [String] == ["activity:read"])
+            #expect(
+                (me.json["client"] as? [String: Any])?["scopes"] as? [String] == ["activity:read"])
 
             let listed = try await admin.get("/api/v1/api-tokens")
             #expect(!listed.text.contains(token))
             #expect((listed.json["items"] as? [[String: Any]])?.count == 1)
 
-            let adminOnly = try await client.send("DELETE", "/api/v1/api-tokens/\(id)", headers: bearer)
+            let adminOnly = try await client.send(
+                "DELETE", "/api/v1/api-tokens/\(id)", headers: bearer)
             #expect(adminOnly.status == 403)
             #expect(adminOnly.problemType == "urn:imaging-portal:problem:forbidden")
 
@@ -68,14 +70,40 @@ struct APITokenTests {
             let otherAdmin = try await harness.signIn(
                 harness.otherAdmin.email, host: PortalHarness.otherHost)
             let id = try await harness.sql("SELECT id FROM portal.api_tokens;")
-            let foreign = try await otherAdmin.authenticated().send("DELETE", "/api/v1/api-tokens/\(id)")
+            let foreign = try await otherAdmin.authenticated().send(
+                "DELETE", "/api/v1/api-tokens/\(id)")
             #expect(foreign.status == 404)
-            #expect(try await harness.sql("SELECT count(*) FROM portal.api_tokens WHERE revoked_at IS NULL;") == "1")
+            #expect(
+                try await harness.sql(
+                    "SELECT count(*) FROM portal.api_tokens WHERE revoked_at IS NULL;") == "1")
             #expect(try await admin.send("DELETE", "/api/v1/api-tokens/\(UUID())").status == 404)
 
             let garbage = try await harness.client().get(
                 "/api/v1/me", headers: ["Authorization": "Bearer nonsense"])
             #expect(garbage.status == 401)
+        }
+    }
+}
+
+@Suite("API token expiry")
+struct APITokenExpiryTests {
+    @Test("a token past its expiry is refused like a revoked one")
+    func expired() async throws {
+        try await PortalHarness.with { harness in
+            let admin = try await harness.signIn(harness.admin.email).authenticated()
+            let created = try await admin.post(
+                "/api/v1/api-tokens",
+                json: ["name": "Short", "scopes": ["activity:read"], "expiresInDays": 1])
+            let token = try #require(created.json["token"] as? String)
+            let bearer = ["Authorization": "Bearer \(token)"]
+            #expect(try await harness.client().get("/api/v1/me", headers: bearer).status == 200)
+
+            try await harness.sql(
+                """
+                UPDATE portal.api_tokens SET created_at = now() - interval '2 days',
+                    expires_at = now() - interval '1 day';
+                """)
+            #expect(try await harness.client().get("/api/v1/me", headers: bearer).status == 401)
         }
     }
 }

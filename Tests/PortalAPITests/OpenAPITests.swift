@@ -39,7 +39,9 @@ struct OpenAPITests {
                     return "\(route.method.rawValue) \(path)"
                 })
             let documented = Self.operations(document)
-            #expect(routed.subtracting(documented).isEmpty, "undocumented: \(routed.subtracting(documented))")
+            #expect(
+                routed.subtracting(documented).isEmpty,
+                "undocumented: \(routed.subtracting(documented))")
             #expect(
                 documented.subtracting(routed).subtracting(Self.operationsPaths).isEmpty,
                 "documented but not routed: \(documented.subtracting(routed))")
@@ -47,7 +49,9 @@ struct OpenAPITests {
         }
     }
 
-    @Test("the server answers every documented operation at its route (no 404 or 405 from the router)")
+    @Test(
+        "the server answers every documented operation at its route (no 404 or 405 from the router)"
+    )
     func everyOperationIsServed() async throws {
         try await PortalHarness.with { harness in
             let document = try await Self.document(harness)
@@ -85,7 +89,9 @@ struct OpenAPITests {
                         if path == "/readyz" { continue }
                         let problem = content?["application/problem+json"] as? [String: Any]
                         let reference = (problem?["schema"] as? [String: Any])?["$ref"] as? String
-                        #expect(reference == "#/components/schemas/Problem", "\(method) \(path) \(status)")
+                        #expect(
+                            reference == "#/components/schemas/Problem",
+                            "\(method) \(path) \(status)")
                     }
                 }
             }
@@ -99,7 +105,9 @@ struct OpenAPITests {
                 rest = tail
             }
             #expect(!references.isEmpty)
-            #expect(references.subtracting(names).isEmpty, "unresolved: \(references.subtracting(names))")
+            #expect(
+                references.subtracting(names).isEmpty,
+                "unresolved: \(references.subtracting(names))")
         }
     }
 

@@ -36,11 +36,12 @@ struct RegistrationTests {
             let id = try #require(answer.json["id"] as? String)
             #expect(answer.header("Location") == "/api/v1/registration-requests/\(id)")
 
-            let mails = harness.mail.messages(to: "new.doctor@nhs.test")
-            #expect(mails.map(\.kind) == ["registration_received"])
-            #expect(mails.first?.body.contains(id) == true)
+            let mail = try await harness.mail.next(
+                to: "new.doctor@nhs.test", subject: MailBox.received)
+            #expect(mail.body.contains(id))
             #expect(try await harness.auditActions() == ["registration_request.submitted"])
-            let tenant = try await harness.sql("SELECT tenant_id FROM portal.registration_requests;")
+            let tenant = try await harness.sql(
+                "SELECT tenant_id FROM portal.registration_requests;")
             #expect(tenant == harness.tenant.description)
         }
     }
@@ -53,7 +54,8 @@ struct RegistrationTests {
             form["workPhones"] = ["12"]
             form["organisation"] = ["odsCode": "ZZ9"]
             form.removeValue(forKey: "fullName")
-            let answer = try await harness.client().post("/api/v1/registration-requests", json: form)
+            let answer = try await harness.client().post(
+                "/api/v1/registration-requests", json: form)
             #expect(answer.status == 422)
             #expect(answer.header("Content-Type") == "application/problem+json")
             #expect(answer.fieldPointers == ["/fullName", "/workEmail", "/workPhones/0"])
@@ -69,8 +71,9 @@ struct RegistrationTests {
             #expect(extra.status == 422)
             #expect(extra.fieldPointers == ["/tenantId"])
 
-            #expect(try await harness.sql("SELECT count(*) FROM portal.registration_requests;") == "0")
-            #expect(harness.mail.messages(to: "new.doctor@nhs.test").isEmpty)
+            #expect(
+                try await harness.sql("SELECT count(*) FROM portal.registration_requests;") == "0")
+            #expect(try await harness.queuedMail() == 0)
         }
     }
 
@@ -121,14 +124,15 @@ struct RegistrationTests {
             let again = try await admin.post("/api/v1/registration-requests/\(id)/approve")
             #expect(again.status == 409)
 
-            let token = try #require(harness.mail.lastLinkToken(to: "new.doctor@nhs.test"))
+            let token = try await harness.mail.nextLinkToken(to: "new.doctor@nhs.test")
             let body = ["token": token, "password": "a long new password"]
             let weak = try await harness.client().post(
                 "/api/v1/set-password", json: ["token": token, "password": "short"])
             #expect(weak.status == 422)
             #expect(weak.fieldPointers == ["/password"])
 
-            #expect(try await harness.client().post("/api/v1/set-password", json: body).status == 204)
+            #expect(
+                try await harness.client().post("/api/v1/set-password", json: body).status == 204)
             let reused = try await harness.client().post("/api/v1/set-password", json: body)
             #expect(reused.status == 410)
             #expect(reused.problemType == "urn:imaging-portal:problem:link-ended")
@@ -149,8 +153,9 @@ struct RegistrationTests {
         try await PortalHarness.with { harness in
             let id = try await Self.submit(harness)
             let admin = try await harness.signIn(harness.admin.email).authenticated()
-            #expect(try await admin.post("/api/v1/registration-requests/\(id)/approve").status == 200)
-            let token = try #require(harness.mail.lastLinkToken(to: "new.doctor@nhs.test"))
+            #expect(
+                try await admin.post("/api/v1/registration-requests/\(id)/approve").status == 200)
+            let token = try await harness.mail.nextLinkToken(to: "new.doctor@nhs.test")
             try await harness.sql(
                 """
                 UPDATE portal.set_password_links SET created_at = now() - interval '73 hours',
@@ -159,7 +164,8 @@ struct RegistrationTests {
             let answer = try await harness.client().post(
                 "/api/v1/set-password", json: ["token": token, "password": "a long new password"])
             #expect(answer.status == 410)
-            #expect(try await harness.sql("SELECT count(*) FROM portal.password_credentials;") == "3")
+            #expect(
+                try await harness.sql("SELECT count(*) FROM portal.password_credentials;") == "3")
         }
     }
 
@@ -177,9 +183,9 @@ struct RegistrationTests {
                 "/api/v1/registration-requests/\(id)/decline", json: ["reason": reason])
             #expect(declined.status == 200)
             #expect(declined.json["decisionReason"] as? String == reason)
-            let mail = harness.mail.messages(to: "new.doctor@nhs.test").last
-            #expect(mail?.kind == "registration_declined")
-            #expect(mail?.body.contains(reason) == true)
+            let mail = try await harness.mail.next(
+                to: "new.doctor@nhs.test", subject: MailBox.decision)
+            #expect(mail.body.contains(reason))
             #expect(try await harness.auditActions().last == "registration_request.declined")
         }
     }
@@ -220,7 +226,7 @@ struct RegistrationRateTests {
                 "/api/v1/registration-requests", json: RegistrationTests.form())
             #expect(refused.status == 429)
             #expect(refused.header("Retry-After") == "86400")
-            #expect(harness.mail.messages(to: "new.doctor@nhs.test").count == 3)
+            #expect(try await harness.queuedMail() == 3)
         }
     }
 }

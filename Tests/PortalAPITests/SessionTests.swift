@@ -123,7 +123,8 @@ struct SessionTests {
             #expect(none.status == 401)
             #expect(none.problemType == "urn:imaging-portal:problem:unauthenticated")
             let forged = try await harness.client().get(
-                "/api/v1/me", headers: ["Cookie": "portal_session=\(String(repeating: "A", count: 43))"])
+                "/api/v1/me",
+                headers: ["Cookie": "portal_session=\(String(repeating: "A", count: 43))"])
             #expect(forged.status == 401)
         }
     }

@@ -21,7 +21,7 @@ struct SignInRefusalTests {
             #expect(unknown.status == 401)
             #expect(wrong.body == unknown.body)
             #expect(wrong.problemType == "urn:imaging-portal:problem:invalid-credentials")
-            #expect(harness.mail.messages(to: harness.referrer.email).isEmpty)
+            #expect(try await harness.queuedMail() == 0)
 
             let actions = try await harness.auditActions()
             #expect(actions == ["session.sign_in_failed", "session.sign_in_failed"])
@@ -38,14 +38,13 @@ struct SignInRefusalTests {
         policy.throttle.accountFailures = 100
         policy.throttle.addressFailures = 100
         try await PortalHarness.with(policy: policy) { harness in
+            let hash = try policy.passwordHasher.hash(PortalHarness.password)
             try await harness.sql(
-                """
-                UPDATE portal.password_credentials SET password_hash = '\(try policy.passwordHasher.hash(PortalHarness.password))';
-                """)
+                "UPDATE portal.password_credentials SET password_hash = '\(hash)';")
             let client = harness.client()
             var wrong: [Duration] = []
             var unknown: [Duration] = []
-            for _ in 0..<3 {
+            for _ in 0..<5 {
                 let clock = ContinuousClock()
                 var start = clock.now
                 _ = try await Self.signIn(client, harness.referrer.email, "not the password!")
@@ -54,10 +53,16 @@ struct SignInRefusalTests {
                 _ = try await Self.signIn(client, "nobody@nhs.test", "not the password!")
                 unknown.append(clock.now - start)
             }
-            let wrongMedian = wrong.sorted()[1]
-            let unknownMedian = unknown.sorted()[1]
-            #expect(unknownMedian > wrongMedian / 2, "unknown \(unknownMedian), wrong \(wrongMedian)")
-            #expect(wrongMedian > unknownMedian / 2, "unknown \(unknownMedian), wrong \(wrongMedian)")
+            // The fastest of each, as the least disturbed by other tests running alongside;
+            // without the dummy hash an unknown user would answer many times faster.
+            let fastestWrong = try #require(wrong.min())
+            let fastestUnknown = try #require(unknown.min())
+            #expect(
+                fastestUnknown > fastestWrong / 3,
+                "unknown \(fastestUnknown), wrong \(fastestWrong)")
+            #expect(
+                fastestWrong > fastestUnknown / 3,
+                "unknown \(fastestUnknown), wrong \(fastestWrong)")
         }
     }
 
@@ -68,7 +73,7 @@ struct SignInRefusalTests {
             let email = harness.referrer.email
             let first = try await Self.signIn(client, email, PortalHarness.password)
             let challenge = try #require(first.json["challenge"] as? String)
-            let code = try #require(harness.mail.lastCode(to: email))
+            let code = try await harness.mail.nextCode(to: email)
             try await harness.sql(
                 """
                 UPDATE portal.sign_in_challenges
@@ -82,7 +87,7 @@ struct SignInRefusalTests {
 
             let again = try await Self.signIn(client, email, PortalHarness.password)
             let fresh = try #require(again.json["challenge"] as? String)
-            let freshCode = try #require(harness.mail.lastCode(to: email))
+            let freshCode = try await harness.mail.nextCode(to: email)
             let used = try await client.post(
                 "/api/v1/sign-in/code", json: ["challenge": fresh, "code": freshCode])
             #expect(used.status == 200)
@@ -110,7 +115,7 @@ struct SignInRefusalTests {
             let email = harness.referrer.email
             let first = try await Self.signIn(client, email, PortalHarness.password)
             let challenge = try #require(first.json["challenge"] as? String)
-            let code = try #require(harness.mail.lastCode(to: email))
+            let code = try await harness.mail.nextCode(to: email)
             let wrongCode = code == "000000" ? "000001" : "000000"
 
             var statuses: [String] = []

@@ -28,6 +28,13 @@ struct SignInTests {
             let actions = try await harness.auditActions()
             #expect(actions.filter { $0 == "session.sign_in" }.count == 2)
             #expect(actions.filter { $0 == "session.password_accepted" }.count == 2)
+            let who = try await harness.sql(
+                """
+                SELECT actor_user_id, record_type, host(remote_address), length(request_id) > 0
+                FROM portal.audit_events WHERE action = 'session.sign_in' ORDER BY seq LIMIT 1;
+                """)
+            #expect(who == "\(harness.referrer.id.uuidString.lowercased())|session|192.0.2.1|t")
+            #expect(try await harness.verifyAuditChain())
         }
     }
 
@@ -35,9 +42,10 @@ struct SignInTests {
     static func cookieAttributes(_ harness: PortalHarness) async throws -> String {
         let client = harness.client()
         let first = try await client.post(
-            "/api/v1/sign-in", json: ["email": harness.admin.email, "password": PortalHarness.password])
+            "/api/v1/sign-in",
+            json: ["email": harness.admin.email, "password": PortalHarness.password])
         let challenge = try #require(first.json["challenge"] as? String)
-        let code = try #require(harness.mail.lastCode(to: harness.admin.email))
+        let code = try await harness.mail.nextCode(to: harness.admin.email)
         let second = try await client.post(
             "/api/v1/sign-in/code", json: ["challenge": challenge, "code": code])
         return try #require(second.header("Set-Cookie"))

@@ -47,8 +47,8 @@ struct ConstraintTests {
                 ("commissioner", "QE1"), ("scanning_site", "NT402"),
             ]
             for (kind, ods) in good {
-                _ = try await connection.query(
-                    PostgresQuery(unsafeSQL: Self.organisation(fixtures.tenant, kind: kind, ods: ods)))
+                let sql = Self.organisation(fixtures.tenant, kind: kind, ods: ods)
+                _ = try await connection.query(PostgresQuery(unsafeSQL: sql))
             }
 
             let bad = [
@@ -87,14 +87,17 @@ struct ConstraintTests {
             // The fixture user is ada.smith@nhs.net in both tenants already.
             for email in ["Ada.Smith@NHS.net", "ADA.SMITH@NHS.NET", "ada.smith@nhs.net"] {
                 await Self.expectRefused(
-                    connection, user(first, email), sqlState: "23505", constraint: "users_email_key")
+                    connection, user(first, email), sqlState: "23505",
+                    constraint: "users_email_key")
             }
             for email in ["not-an-address", "a b@nhs.net", "ada@localhost", "@nhs.net"] {
                 await Self.expectRefused(
-                    connection, user(first, email), sqlState: "23514", constraint: "users_email_check")
+                    connection, user(first, email), sqlState: "23514",
+                    constraint: "users_email_check")
             }
-            _ = try await connection.query(PostgresQuery(unsafeSQL: user(first, "ben.jones@nhs.net")))
-            _ = try await connection.query(PostgresQuery(unsafeSQL: user(second, "Ben.Jones@nhs.net")))
+            for (fixtures, email) in [(first, "ben.jones@nhs.net"), (second, "Ben.Jones@nhs.net")] {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: user(fixtures, email)))
+            }
         }
     }
 
@@ -106,25 +109,34 @@ struct ConstraintTests {
         try await database.psql(fixtures.script + other.script)
         // Only the fixture's referrer role stays, so each refusal below is for its own reason.
         try await database.psql(
-            "DELETE FROM portal.arsac_licences; DELETE FROM portal.user_roles WHERE role <> 'referrer';")
+            """
+            DELETE FROM portal.arsac_licences;
+            DELETE FROM portal.user_roles WHERE role <> 'referrer';
+            """)
         let t = "'\(fixtures.tenant)'"
         let u = "'\(fixtures.user)'"
         let role = "INSERT INTO portal.user_roles (tenant_id, user_id, role"
 
         try await database.withConnection(as: "postgres") { connection in
             let refusals: [(String, String, String)] = [
-                ("\(role)) VALUES (\(t), \(u), 'delegate')", "23514", "delegate_kind_only_for_delegates"),
                 (
-                    "\(role), delegate_kind) VALUES (\(t), \(u), 'viewer', 'mdt_coordinator')", "23514",
+                    "\(role)) VALUES (\(t), \(u), 'delegate')", "23514",
                     "delegate_kind_only_for_delegates"
                 ),
                 (
-                    "\(role), delegate_kind) VALUES (\(t), \(u), 'delegate', 'receptionist')", "23514",
+                    "\(role), delegate_kind) VALUES (\(t), \(u), 'viewer', 'mdt_coordinator')",
+                    "23514",
+                    "delegate_kind_only_for_delegates"
+                ),
+                (
+                    "\(role), delegate_kind) VALUES (\(t), \(u), 'delegate', 'receptionist')",
+                    "23514",
                     "user_roles_delegate_kind_check"
                 ),
                 ("\(role)) VALUES (\(t), \(u), 'site_staff')", "23514", "site_only_for_site_staff"),
                 (
-                    "\(role), site_id) VALUES (\(t), \(u), 'site_staff', '\(fixtures.organisation)')",
+                    "\(role), site_id) VALUES (\(t), \(u), 'site_staff', "
+                        + "'\(fixtures.organisation)')",
                     "23503", "user_roles_tenant_id_site_id_site_kind_fkey"
                 ),
                 (
@@ -132,7 +144,8 @@ struct ConstraintTests {
                     "user_roles_tenant_id_site_id_site_kind_fkey"
                 ),
                 (
-                    "\(role)) VALUES (\(t), \(u), 'booking_clerk'), (\(t), \(u), 'superuser')", "23514",
+                    "\(role)) VALUES (\(t), \(u), 'booking_clerk'), (\(t), \(u), 'superuser')",
+                    "23514",
                     "user_roles_role_check"
                 ),
                 (
@@ -142,7 +155,8 @@ struct ConstraintTests {
                 ),
                 (
                     "\(role), irmer_entitled_by, irmer_entitled_from, irmer_entitled_until, "
-                        + "irmer_modalities) VALUES (\(t), \(u), 'booking_clerk', 'D', '2024-01-01', "
+                        + "irmer_modalities) VALUES (\(t), \(u), 'booking_clerk', 'D', "
+                        + "'2024-01-01', "
                         + "'2023-01-01', '{MRI}')",
                     "23514", "entitlement_only_for_radiologists"
                 ),
@@ -164,23 +178,25 @@ struct ConstraintTests {
                 connection, "\(role)) VALUES (\(t), \(u), 'radiologist')", sqlState: "23514",
                 constraint: "entitlement_only_for_radiologists")
 
+            let valid = "'2024-01-01', '2029-01-01'"
+            let backwards = "'2024-01-01', '2023-01-01'"
             let licence = """
                 INSERT INTO portal.arsac_licences (tenant_id, user_id, licence_number, holder_name,
                     issued_on, expires_on) VALUES
                 """
             await Self.expectRefused(
-                connection, "\(licence) (\(t), \(u), 'ARSAC-1', 'Dr A', '2024-01-01', '2029-01-01')",
+                connection, "\(licence) (\(t), \(u), 'ARSAC-1', 'Dr A', \(valid))",
                 sqlState: "23503", constraint: "arsac_licences_tenant_id_user_id_role_fkey")
             _ = try await connection.query(
                 PostgresQuery(
                     unsafeSQL: "\(role), irmer_entitled_by, irmer_entitled_from, irmer_modalities) "
                         + "VALUES (\(t), \(u), 'radiologist', 'D', '2024-01-01', '{PET-CT,MRI}')"))
             await Self.expectRefused(
-                connection, "\(licence) (\(t), \(u), 'ARSAC-1', 'Dr A', '2024-01-01', '2023-01-01')",
+                connection, "\(licence) (\(t), \(u), 'ARSAC-1', 'Dr A', \(backwards))",
                 sqlState: "23514", constraint: "arsac_licences_check")
             _ = try await connection.query(
                 PostgresQuery(
-                    unsafeSQL: "\(licence) (\(t), \(u), 'ARSAC-1', 'Dr A', '2024-01-01', '2029-01-01')"))
+                    unsafeSQL: "\(licence) (\(t), \(u), 'ARSAC-1', 'Dr A', \(valid))"))
         }
     }
 

@@ -44,13 +44,15 @@ struct TableProbe {
     var update: PostgresQuery? {
         guard let column = self.table.updatableColumn else { return nil }
         return PostgresQuery(
-            unsafeSQL: "UPDATE \(self.name) SET \"\(column)\" = \"\(column)\" WHERE \(self.key) = $1::uuid",
+            unsafeSQL: "UPDATE \(self.name) SET \"\(column)\" = \"\(column)\" "
+                + "WHERE \(self.key) = $1::uuid",
             binds: self.victimBinds)
     }
 
     var delete: PostgresQuery {
         PostgresQuery(
-            unsafeSQL: "DELETE FROM \(self.name) WHERE \(self.key) = $1::uuid", binds: self.victimBinds)
+            unsafeSQL: "DELETE FROM \(self.name) WHERE \(self.key) = $1::uuid",
+            binds: self.victimBinds)
     }
 
     /// Re-inserts the victim's row: the key column and every column portal_app may insert.
@@ -79,7 +81,8 @@ struct TableProbe {
     func expectVisible(setting: String) async throws {
         if self.table.appMaySelect {
             let rows = try await self.attempt(setting, self.select).get()
-            #expect(try rows[0].decode(Int64.self, at: 0) >= 1, "\(self.name): own rows not visible")
+            let count = try rows[0].decode(Int64.self, at: 0)
+            #expect(count >= 1, "\(self.name): own rows not visible")
         }
         if let update = self.update {
             let rows = try await self.attempt(setting, update).get()
@@ -118,7 +121,8 @@ struct TableProbe {
             let updated = await self.attempt(
                 setting,
                 PostgresQuery(
-                    unsafeSQL: "UPDATE \(self.name) SET \(self.key) = \(self.key) WHERE \(self.key) = $1::uuid",
+                    unsafeSQL: "UPDATE \(self.name) SET \(self.key) = \(self.key) "
+                        + "WHERE \(self.key) = $1::uuid",
                     binds: self.victimBinds))
             Self.expectRefused(updated, context: "UPDATE on \(context)")
         }

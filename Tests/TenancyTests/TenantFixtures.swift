@@ -23,27 +23,34 @@ struct TenantFixtures {
         let user = "'\(self.user.uuidString.lowercased())'"
         let digest = "sha256(gen_random_uuid()::text::bytea)"
         return [
-            ("tenants", "INSERT INTO portal.tenants (id, name, slug) VALUES (\(t), 'P', '\(self.slug)');"),
+            (
+                "tenants",
+                "INSERT INTO portal.tenants (id, name, slug) VALUES (\(t), 'P', '\(self.slug)');"
+            ),
             (
                 "organisations",
                 """
                 INSERT INTO portal.organisations
                     (id, tenant_id, kind, ods_code, name, address_lines, town, postcode)
-                VALUES (\(org), \(t), 'gp_practice', 'A81001', 'Practice', '{"1 High St"}', 'Leeds', 'LS1 4AP'),
-                       (\(site), \(t), 'scanning_site', 'NT401', 'Site', '{"2 Low St"}', 'York', 'YO1 7HH');
+                VALUES (\(org), \(t), 'gp_practice', 'A81001', 'Practice', '{"1 High St"}',
+                        'Leeds', 'LS1 4AP'),
+                       (\(site), \(t), 'scanning_site', 'NT401', 'Site', '{"2 Low St"}', 'York',
+                        'YO1 7HH');
                 """
             ),
             (
                 "users",
                 """
-                INSERT INTO portal.users (id, tenant_id, organisation_id, full_name, job_title, email)
+                INSERT INTO portal.users (id, tenant_id, organisation_id, full_name, job_title,
+                    email)
                 VALUES (\(user), \(t), \(org), 'Dr Ada Smith', 'Consultant', 'ada.smith@nhs.net');
                 """
             ),
             (
                 "user_roles",
                 """
-                INSERT INTO portal.user_roles (tenant_id, user_id, role) VALUES (\(t), \(user), 'referrer');
+                INSERT INTO portal.user_roles (tenant_id, user_id, role)
+                VALUES (\(t), \(user), 'referrer');
                 INSERT INTO portal.user_roles (tenant_id, user_id, role, site_id)
                 VALUES (\(t), \(user), 'site_staff', \(site));
                 INSERT INTO portal.user_roles (tenant_id, user_id, role, irmer_entitled_by,
@@ -119,12 +126,25 @@ struct TenantFixtures {
                 "audit_events",
                 """
                 SELECT set_config('portal.tenant_id', \(t), false);
-                INSERT INTO portal.audit_events (action, actor_user_id) VALUES ('fixture.created', \(user));
+                INSERT INTO portal.audit_events (action, actor_user_id)
+                VALUES ('fixture.created', \(user));
                 RESET portal.tenant_id;
                 """
             ),
             // Filled by the audit_events append above: the trigger creates the tenant's head.
             ("audit_chain_heads", ""),
+            // Guarded while the outbox's migration (0005) may not have landed yet.
+            (
+                "outbox",
+                """
+                DO $outbox$ BEGIN
+                    IF to_regclass('portal.outbox') IS NOT NULL THEN
+                        INSERT INTO portal.outbox (tenant_id, channel, recipient, subject, body)
+                        VALUES (\(t), 'email', 'ada.smith@nhs.net', 'Your referral', 'Accepted');
+                    END IF;
+                END $outbox$;
+                """
+            ),
         ]
     }
 

@@ -27,7 +27,8 @@ struct TenantIDTests {
         "slugs have the tenants table's shape",
         arguments: [
             ("alliance", true), ("north-west-2", true), ("a", true), ("", false), ("-a", false),
-            ("a-", false), ("Alliance", false), ("a.b", false), (String(repeating: "a", count: 64), false),
+            ("a-", false), ("Alliance", false), ("a.b", false),
+            (String(repeating: "a", count: 64), false),
         ])
     func slugShape(slug: String, possible: Bool) {
         #expect(TenantDirectory.isPossibleSlug(slug) == possible)

@@ -21,7 +21,8 @@ struct WithTenantTests {
                 connectionString: database.cluster.connectionString(
                     database: database.name, user: "portal_app", password: nil)))
         configuration.maximumConnections = connections
-        let pool = try PostgresPool(configuration: configuration, on: loop, logger: PortalDatabase.logger)
+        let pool = try PostgresPool(
+            configuration: configuration, on: loop, logger: PortalDatabase.logger)
         do {
             let result = try await body(pool)
             await pool.close()
@@ -51,7 +52,10 @@ struct WithTenantTests {
 
             // The one connection went back to the pool without a tenant.
             let after = try await pool.query(
-                "SELECT coalesce(current_setting('portal.tenant_id', true), ''), count(*) FROM portal.users")
+                """
+                SELECT coalesce(current_setting('portal.tenant_id', true), ''), count(*)
+                FROM portal.users
+                """)
             #expect(try after[0].decode(String.self, at: 0) == "")
             #expect(try after[0].decode(Int64.self, at: 1) == 0)
         }
@@ -86,7 +90,8 @@ struct WithTenantTests {
         try await self.withPool(database) { pool throws in
             let resolved = try await pool.tenant(forSlug: "alliance")
             #expect(resolved == TenantID(fixtures.tenant))
-            for (slug, code) in [("nobody", TenancyError.Code.unknownTenant), ("Bad Slug", .invalidSlug)] {
+            let refusals = [("nobody", TenancyError.Code.unknownTenant), ("Bad Slug", .invalidSlug)]
+            for (slug, code) in refusals {
                 do throws(TenancyError) {
                     _ = try await pool.tenant(forSlug: slug)
                     Issue.record("\(slug) resolved")

@@ -49,7 +49,8 @@ struct PortalClient: Sendable {
     func post(
         _ path: String, json: Any? = nil, headers: [String: String] = [:]
     ) async throws -> Response {
-        let body = try json.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data("{}".utf8)
+        let body =
+            try json.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data("{}".utf8)
         var headers = headers
         headers["Content-Type"] = headers["Content-Type"] ?? "application/json"
         return try await self.send("POST", path, headers: headers, body: Array(body))
@@ -112,7 +113,10 @@ struct PortalClient: Sendable {
 
     private static func parse(_ raw: [UInt8]) throws -> Response {
         let separator: [UInt8] = [13, 10, 13, 10]
-        guard let end = (0..<max(0, raw.count - 3)).first(where: { Array(raw[$0..<$0 + 4]) == separator })
+        guard
+            let end = (0..<max(0, raw.count - 3)).first(where: {
+                Array(raw[$0..<$0 + 4]) == separator
+            })
         else {
             throw ClientError(description: "no response head in \(raw.count) bytes")
         }

@@ -1,7 +1,9 @@
 import Accounts
+import Audit
 import Foundation
 import HTTP
 import Migrations
+import Notifications
 import PortalAPI
 import PortalTesting
 import Postgres
@@ -25,6 +27,8 @@ final class PortalHarness: Sendable {
     let server: HTTPServer
     let api: PortalAPI
     let mail: MailBox
+    let sink: MailSink
+    let worker: Task<Void, Never>
     let tenant: TenantID
     let otherTenant: TenantID
     let admin: Person
@@ -100,13 +104,13 @@ final class PortalHarness: Sendable {
             chosen.first { $0.loop.inEventLoop } ?? chosen[0]
         }
 
-        let mail = MailBox()
         var configuration = PortalConfiguration()
         configuration.domains = ["portal.test"]
         configuration.publicScheme = "http"
         configuration.secureCookies = false
         configuration.trustedProxies = ["127.0.0.1"]
-        let accounts = Accounts(policy: policy, mail: mail, logger: logger, pool: pool)
+        let accounts = Accounts(
+            policy: policy, mail: OutboxMailQueue(), logger: logger, pool: pool)
         let api = PortalAPI(configuration: configuration, accounts: accounts, pool: pool)
         var router = Router()
         try api.mount(into: &router)
@@ -121,10 +125,33 @@ final class PortalHarness: Sendable {
         self.pools = pools
         self.server = server
         self.api = api
-        self.mail = mail
+        let sink = try MailSink()
+        self.mail = MailBox(sink: sink)
+        self.sink = sink
+        self.worker = Self.startWorker(pool: pools[0], sinkPort: sink.port, logger: logger)
+    }
+
+    /// The outbox worker delivering to the sink over SMTP, as portal-api runs it.
+    private static func startWorker(
+        pool: PostgresPool, sinkPort: Int, logger: Logger
+    ) -> Task<Void, Never> {
+        let smtp = SMTPConfiguration(
+            host: "127.0.0.1", port: sinkPort, security: .plaintext, heloName: "portal-test",
+            connectTimeout: .seconds(5), replyTimeout: .seconds(5))
+        let sender = SMTPSender(configuration: smtp, logger: logger)
+        let from = try? EmailAddress("portal@alliance.test")
+        guard let from else { return Task {} }
+        let configuration = OutboxWorker.Configuration(
+            sender: from, lease: .seconds(30), idleInterval: .milliseconds(25))
+        let worker = OutboxWorker(
+            pool: pool, sender: sender, configuration: configuration, logger: logger)
+        return Task(executorPreference: pool.loop) { await worker.run() }
     }
 
     func stop() async {
+        self.worker.cancel()
+        await self.worker.value
+        self.sink.stop()
         await self.server.shutdown()
         for pool in self.pools {
             await pool.close()
@@ -143,6 +170,11 @@ final class PortalHarness: Sendable {
         try await self.cluster.psql(text, database: self.database)
     }
 
+    /// How many e-mails the outbox holds, sent or not.
+    func queuedMail() async throws -> Int {
+        Int(try await self.sql("SELECT count(*) FROM portal.outbox;")) ?? -1
+    }
+
     /// The actions in the tenant's audit trail, in order.
     func auditActions(tenant: TenantID? = nil) async throws -> [String] {
         let id = (tenant ?? self.tenant).description
@@ -155,5 +187,20 @@ final class PortalHarness: Sendable {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("migrations").path
+    }
+}
+
+extension PortalHarness {
+    /// Verifies every tenant's audit hash chain as the superuser, with the Audit verifier.
+    func verifyAuditChain() async throws -> Bool {
+        let configuration = PostgresConfiguration(
+            connectionString: self.cluster.connectionString(database: self.database),
+            connectTimeout: .seconds(10))
+        let logger = Logger(label: "audit-verify", level: .warning)
+        let connection = try await PostgresConnection.connect(
+            configuration, on: self.group.loops[0], logger: logger)
+        let verification = try await AuditVerifier(connection: connection).verify()
+        await connection.close()
+        return verification.isIntact && !verification.chains.isEmpty
     }
 }
