@@ -53,6 +53,13 @@ extension Accounts {
                     WHERE user_id = \(stored.userID) AND password_hash = \(stored.hash)
                     """)
             }
+            // One code at a time: a new challenge ends the user's earlier ones, so that tries
+            // cannot be multiplied by asking for many codes.
+            _ = try await transaction.query(
+                """
+                UPDATE portal.sign_in_challenges SET used_at = now()
+                WHERE user_id = \(stored.userID) AND used_at IS NULL AND expires_at > now()
+                """)
             let rows = try await transaction.query(
                 """
                 INSERT INTO portal.sign_in_challenges

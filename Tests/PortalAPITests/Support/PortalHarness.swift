@@ -12,7 +12,8 @@ import Security
 import Telemetry
 import Tenancy
 
-/// A migrated database of its own on the shared test cluster, two tenants with an
+/// A migrated database of its own on the shared test cluster (a copy of a migrated
+/// template), two tenants with an
 /// administrator and a referrer each, and an API node (router, server, a pool per loop
 /// connecting as portal_app) serving the portal endpoints on a loopback port.
 final class PortalHarness: Sendable {
@@ -68,12 +69,8 @@ final class PortalHarness: Sendable {
 
     private init(policy: AccountsPolicy) async throws {
         let cluster = try await TestCluster.shared()
-        let database = try await cluster.createDatabase()
+        let database = try await MigratedTemplate.shared.copy(on: cluster)
         let logger = Logger(label: "portal-api-test", level: .warning)
-        let set = try MigrationSet.load(directory: Self.migrations)
-        _ = try await Migrator.withConnection(
-            databaseURL: cluster.connectionString(database: database), logger: logger
-        ) { try await $0.migrate(set) }
 
         self.cluster = cluster
         self.database = database
@@ -89,14 +86,15 @@ final class PortalHarness: Sendable {
                 referrer: self.referrer, otherAdmin: self.otherAdmin, hash: hash),
             database: database)
 
-        let group = try EventLoopGroup(count: 2, name: "portal-test")
+        let group = try EventLoopGroup(count: 1, name: "portal-test")
         let connection = PostgresConfiguration(
             connectionString: cluster.connectionString(
                 database: database, user: "portal_app", password: nil),
             applicationName: "portal-api-test", connectTimeout: .seconds(10))
         var pools: [PostgresPool] = []
         for loop in group.loops {
-            let configuration = PostgresPoolConfiguration(connection: connection)
+            var configuration = PostgresPoolConfiguration(connection: connection)
+            configuration.maximumConnections = 4
             pools.append(try PostgresPool(configuration: configuration, on: loop, logger: logger))
         }
         let chosen = pools
