@@ -47,6 +47,21 @@ enum ServerProcess {
         return Self.isGone(pid)
     }
 
+    /// The processes whose parent is `pid` (a postmaster's backends and helpers), read from
+    /// `/proc`, so that a crash test can wait for them too.
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { candidate in
+            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else {
+                return false
+            }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+    }
+
     /// The current directory of a running process, if it can be read.
     static func workingDirectory(of pid: Int32) -> String? {
         try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")

@@ -83,8 +83,20 @@ extension TestCluster {
             throw TestClusterError(
                 .commandFailed, "no running postmaster on port \(self.port) to kill")
         }
+        let backends = ServerProcess.children(of: pid)
         guard await ServerProcess.signalAndWait(pid, SIGKILL, timeout: .seconds(30)) else {
             throw TestClusterError(.timedOut, "postmaster \(pid) survived SIGKILL for 30 s")
+        }
+
+        // Backends still attached to the old shared memory make the next start refuse to
+        // run, so wait until each has noticed its postmaster's death and exited.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while backends.contains(where: { !ServerProcess.isGone($0) }) {
+            guard ContinuousClock.now < deadline else {
+                throw TestClusterError(
+                    .timedOut, "backends of postmaster \(pid) outlived it by 30 s")
+            }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 

@@ -228,10 +228,11 @@ public final class EventLoop: @unchecked Sendable {
             case .closure(let body):
                 body()
             case .job(let job):
-                job.runSynchronously(
-                    isolatedTo: self.asUnownedSerialExecutor(),
-                    taskExecutor: self.asUnownedTaskExecutor()
-                )
+                // Run as the serial executor only. Naming the loop as the task executor too
+                // would make every task that merely visited an actor of this loop come back
+                // here after the actor returns, and hang once the loop has stopped; a task
+                // that prefers the loop keeps that preference in the task itself.
+                job.runSynchronously(on: self.asUnownedSerialExecutor())
             }
         }
     }

@@ -105,17 +105,30 @@ import Testing
     @Test func idleConnectionsAboveTheMinimumAreClosedAndTheMinimumKept() async throws {
         let cluster = try await TestCluster.shared()
         try await PoolFixture.with(cluster) { pool in
+            // Four leases held at the same time, so that the pool must open four; counted
+            // while they are held, since the idle timeout may close some soon after.
+            let holders = LeaseHolders()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
                         try await pool.withConnection { connection in
-                            _ = try await connection.query("SELECT pg_sleep(0.1)")
+                            holders.count.add(1, ordering: .relaxed)
+                            let deadline = ContinuousClock.now + .seconds(10)
+                            while holders.count.load(ordering: .relaxed) < 4,
+                                ContinuousClock.now < deadline
+                            {
+                                try await Task.sleep(for: .milliseconds(10))
+                            }
+                            _ = try await connection.query("SELECT 1")
+                            let open = await pool.statistics.open
+                            holders.openWhileHeld.max(open, ordering: .relaxed)
                         }
                     }
                 }
                 try await group.waitForAll()
             }
-            #expect(await pool.statistics.open == 4)
+            #expect(holders.count.load(ordering: .relaxed) == 4)
+            #expect(holders.openWhileHeld.load(ordering: .relaxed) == 4)
 
             let deadline = ContinuousClock.now + .seconds(10)
             while await pool.statistics.open > 2, ContinuousClock.now < deadline {
@@ -222,4 +235,10 @@ enum PoolFixture {
             PostgresConfiguration(connectionString: cluster.connectionString()),
             on: Self.observerLoop, logger: Logger(label: "observer", level: .error))
     }
+}
+
+/// How many leases are held at once, shared by the tasks that hold them.
+final class LeaseHolders: Sendable {
+    let count = Atomic<Int>(0)
+    let openWhileHeld = Atomic<Int>(0)
 }

@@ -122,7 +122,8 @@ import Testing
 
             let rows = try await pool.query("SELECT taken FROM slots ORDER BY id")
             #expect(try rows.map { try $0.decode(Int64.self, at: 0) } == [2, 2])
-            #expect(attempts.count == 3)
+            // Two first runs and at least one retry; a slow machine may deadlock them again.
+            #expect(attempts.count >= 3)
         }
     }
 

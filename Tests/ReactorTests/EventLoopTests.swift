@@ -113,3 +113,30 @@ import Testing
         #expect(fired == ["first", "scheduled by first"])
     }
 }
+
+@Suite struct ActorHopTests {
+    actor Counter {
+        let loop: EventLoop
+        var value = 0
+        init(loop: EventLoop) { self.loop = loop }
+        nonisolated var unownedExecutor: UnownedSerialExecutor { self.loop.asUnownedSerialExecutor() }
+        func increment() -> Int {
+            self.value += 1
+            return self.value
+        }
+    }
+
+    @Test func aCallerLeavesTheLoopWhenTheActorReturnsAndOutlivesIt() async throws {
+        let loop = try EventLoop(name: "test")
+        let counter = Counter(loop: loop)
+
+        let value = await counter.increment()
+        #expect(!loop.inEventLoop)
+        loop.shutdown()
+
+        // After the loop has stopped, the caller still runs and can await other work.
+        try await Task.sleep(for: .milliseconds(20))
+        await Task.yield()
+        #expect(value == 1)
+    }
+}
