@@ -16,7 +16,7 @@ extension Accounts {
             """
         try await self.mail.enqueue(
             OutgoingMail(
-                to: address, subject: "Your sign-in code", body: body, kind: "sign_in_code"),
+                to: address, subject: "Your sign-in code", body: body),
             in: transaction)
     }
 
@@ -36,7 +36,7 @@ extension Accounts {
         try await self.mail.enqueue(
             OutgoingMail(
                 to: request.workEmail, subject: "We have received your portal access request",
-                body: body, kind: "registration_received"),
+                body: body),
             in: transaction)
     }
 
@@ -57,7 +57,7 @@ extension Accounts {
         try await self.mail.enqueue(
             OutgoingMail(
                 to: request.workEmail, subject: "Your portal account: choose a password",
-                body: body, kind: "invitation"),
+                body: body),
             in: transaction)
     }
 
@@ -76,8 +76,7 @@ extension Accounts {
             """
         try await self.mail.enqueue(
             OutgoingMail(
-                to: request.workEmail, subject: "Your portal access request", body: body,
-                kind: "registration_declined"),
+                to: request.workEmail, subject: "Your portal access request", body: body),
             in: transaction)
     }
 
