@@ -6,6 +6,9 @@
 /// so a failure aborts only that caller's segment. Results come back in order: for each
 /// command its results and an end marker, then the segment's sync.
 struct ConnectionStateMachine<Waiter, Output> {
+    typealias Stage = ExchangeStage
+    typealias StatementKey = PreparedStatementKey
+
     enum Work {
         /// Prepared once per connection (cached by text and parameter types), then executed.
         case statement(PostgresQuery)
@@ -71,10 +74,6 @@ struct ConnectionStateMachine<Waiter, Output> {
         case closed(PostgresError)
     }
 
-    private enum Stage {
-        case prepare, execute, sync, script
-    }
-
     private struct Exchange {
         let id: UInt64
         let waiter: Waiter
@@ -84,11 +83,6 @@ struct ConnectionStateMachine<Waiter, Output> {
         var output: Output?
         var error: PostgresError?
         var cancelRequested = false
-    }
-
-    private struct StatementKey: Hashable {
-        let sql: String
-        let types: [UInt32]
     }
 
     private(set) var phase = Phase.pipeline
@@ -302,4 +296,17 @@ struct ConnectionStateMachine<Waiter, Output> {
         effects.violation = PostgresError(code: .protocolViolation, message: message)
         return effects
     }
+}
+
+/// Where a request in flight stands. Kept outside the generic state machine, as is the
+/// statement key, so that their metadata, hashing and the statement cache's dictionary are
+/// concrete rather than resolved at run time for every query.
+enum ExchangeStage {
+    case prepare, execute, sync, script
+}
+
+/// A prepared statement's identity on one connection: its text and parameter types.
+struct PreparedStatementKey: Hashable {
+    let sql: String
+    let types: [UInt32]
 }
