@@ -50,7 +50,13 @@ public actor PostgresPool {
     /// Runs one autocommit statement, pipelined with other callers' statements on a shared
     /// connection.
     public func query(_ query: PostgresQuery) async throws(PostgresError) -> PostgresRows {
-        let lease = try await self.acquire(.shared)
+        let lease: PoolLease
+        switch self.requestLease(.shared) {
+        case .leased(let leased):
+            lease = leased
+        case .waiting(let request, let actions):
+            lease = try await self.wait(for: request, use: .shared, actions: actions)
+        }
 
         do {
             let rows = try await lease.connection.query(query)
@@ -75,6 +81,17 @@ public actor PostgresPool {
 
     /// Takes a connection for `use`, waiting at most the acquire timeout.
     func acquire(_ use: PoolStateMachine.Use) async throws(PostgresError) -> PoolLease {
+        switch self.requestLease(use) {
+        case .leased(let lease):
+            return lease
+        case .waiting(let request, let actions):
+            return try await self.wait(for: request, use: use, actions: actions)
+        }
+    }
+
+    /// Asks the state machine for a connection: leased at once, or the caller must wait.
+    /// Kept synchronous so that the common case of `query(_:)` costs no extra async frame.
+    func requestLease(_ use: PoolStateMachine.Use) -> LeaseRequest {
         let request = PoolRequestID(raw: self.nextRequest)
         self.nextRequest += 1
 
@@ -82,9 +99,16 @@ public actor PostgresPool {
         if case .lease(request, let id) = actions.first, let connection = self.connections[id] {
             actions.removeFirst()
             self.perform(actions)
-            return PoolLease(connection: connection, id: id, use: use)
+            return .leased(PoolLease(connection: connection, id: id, use: use))
         }
+        return .waiting(request, actions)
+    }
 
+    /// Waits for the lease the state machine will hand to `request`, performing `actions`
+    /// (the machine's answer to the request) once the caller is registered as waiting.
+    func wait(
+        for request: PoolRequestID, use: PoolStateMachine.Use, actions: [PoolStateMachine.Action]
+    ) async throws(PostgresError) -> PoolLease {
         let result = await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
                 self.waiting[request] = PoolWaiter(use: use, continuation: continuation)
@@ -111,6 +135,12 @@ public actor PostgresPool {
         if error.isConnectionLoss { return true }
         return error.isReadOnlyTransaction && self.configuration.requiresWritableServer
     }
+}
+
+/// The state machine's answer to a request for a connection.
+enum LeaseRequest {
+    case leased(PoolLease)
+    case waiting(PoolRequestID, [PoolStateMachine.Action])
 }
 
 /// A caller waiting for a connection.
