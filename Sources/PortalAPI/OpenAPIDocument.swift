@@ -1,6 +1,9 @@
 /// Renders the OpenAPI 3.1 document from the endpoint list, plus the operations endpoints
 /// the HTTP server answers itself (`/healthz`, `/readyz`, `/metrics`). Every error answer
 /// is `application/problem+json` with the `Problem` schema.
+///
+/// Shortcoming: portal-api's static-file route (`GET /*path`, the portals' pages) is not
+/// in the document, which describes the API only.
 enum OpenAPIDocument {
     /// The endpoints the server answers before any route, documented here by hand.
     static let operationsPaths: [(path: String, operation: JSONValue)] = [
