@@ -125,6 +125,19 @@ struct PoolStateMachine {
         return actions
     }
 
+    /// A caller asks for a connection it can have at once: the lease and what goes with
+    /// it, or nil, with nothing recorded, when it would have to wait (then `acquire`).
+    mutating func leaseAtOnce(_ request: PoolRequestID, use: Use, now: Int64) -> [Action]? {
+        guard !self.isShutDown else { return nil }
+
+        var actions: [Action] = []
+        guard let connection = self.place(request, use: use, now: now, into: &actions) else {
+            return nil
+        }
+        actions.insert(.lease(request, connection), at: 0)
+        return actions
+    }
+
     /// A waiting caller's task was cancelled: it stops waiting.
     mutating func cancelAcquire(_ request: PoolRequestID) -> [Action] {
         guard let index = self.waiters.firstIndex(where: { $0.id == request }) else { return [] }

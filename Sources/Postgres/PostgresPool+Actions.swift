@@ -33,7 +33,16 @@ extension PostgresPool {
     }
 
     private func hand(_ id: PoolConnectionID, to request: PoolRequestID) {
-        guard let waiter = self.waiting.removeValue(forKey: request) else { return }
+        guard let waiter = self.waiting.removeValue(forKey: request) else {
+            // Nobody is listening for this lease (cannot happen while waiters register in
+            // the step that asks the machine); returning it keeps the connection from leaking.
+            self.logger.error("pool: a lease had no waiter", [("db.connection", .string("\(id)"))])
+            let use: PoolStateMachine.Use =
+                self.machine.slots.contains { $0.id == id && $0.state == .leased(request) }
+                ? .exclusive : .shared
+            self.perform(self.machine.release(id, use: use, discard: false, now: Monotonic.now()))
+            return
+        }
 
         guard let connection = self.connections[id] else {
             let error = PostgresError(
@@ -126,7 +135,7 @@ extension PostgresPool {
     }
 
     /// The error a turned-away caller receives.
-    private func error(for failure: PoolStateMachine.Failure) -> PostgresError {
+    func error(for failure: PoolStateMachine.Failure) -> PostgresError {
         switch failure {
         case .exhausted(let waited, let maximum, let lastConnectError):
             let timeout = self.configuration.acquireTimeout.nanoseconds / 1_000_000

@@ -50,13 +50,7 @@ public actor PostgresPool {
     /// Runs one autocommit statement, pipelined with other callers' statements on a shared
     /// connection.
     public func query(_ query: PostgresQuery) async throws(PostgresError) -> PostgresRows {
-        let lease: PoolLease
-        switch self.requestLease(.shared) {
-        case .leased(let leased):
-            lease = leased
-        case .waiting(let request, let actions):
-            lease = try await self.wait(for: request, use: .shared, actions: actions)
-        }
+        let lease = try await self.acquire(.shared)
 
         do {
             let rows = try await lease.connection.query(query)
@@ -79,40 +73,52 @@ public actor PostgresPool {
 
     // MARK: Leases
 
-    /// Takes a connection for `use`, waiting at most the acquire timeout.
+    /// Takes a connection for `use`: at once when one is free, else by waiting at most the
+    /// acquire timeout.
     func acquire(_ use: PoolStateMachine.Use) async throws(PostgresError) -> PoolLease {
-        switch self.requestLease(use) {
-        case .leased(let lease):
-            return lease
-        case .waiting(let request, let actions):
-            return try await self.wait(for: request, use: use, actions: actions)
-        }
-    }
-
-    /// Asks the state machine for a connection: leased at once, or the caller must wait.
-    /// Kept synchronous so that the common case of `query(_:)` costs no extra async frame.
-    func requestLease(_ use: PoolStateMachine.Use) -> LeaseRequest {
         let request = PoolRequestID(raw: self.nextRequest)
         self.nextRequest += 1
 
-        var actions = self.machine.acquire(request, use: use, now: Monotonic.now())
-        if case .lease(request, let id) = actions.first, let connection = self.connections[id] {
-            actions.removeFirst()
-            self.perform(actions)
-            return .leased(PoolLease(connection: connection, id: id, use: use))
+        if let lease = self.leaseAtOnce(request, use: use) {
+            return lease
         }
-        return .waiting(request, actions)
+        return try await self.wait(for: request, use: use)
     }
 
-    /// Waits for the lease the state machine will hand to `request`, performing `actions`
-    /// (the machine's answer to the request) once the caller is registered as waiting.
-    func wait(
-        for request: PoolRequestID, use: PoolStateMachine.Use, actions: [PoolStateMachine.Action]
+    /// The common case, kept synchronous so that it costs no suspension: a free connection
+    /// is leased without a waiter being recorded anywhere.
+    private func leaseAtOnce(_ request: PoolRequestID, use: PoolStateMachine.Use) -> PoolLease? {
+        guard var actions = self.machine.leaseAtOnce(request, use: use, now: Monotonic.now()),
+            case .lease(request, let id) = actions.first
+        else { return nil }
+
+        guard let connection = self.connections[id] else {
+            // The machine's slot has no live connection behind it; give it back and wait.
+            self.perform(self.machine.release(id, use: use, discard: true, now: Monotonic.now()))
+            return nil
+        }
+        actions.removeFirst()
+        self.perform(actions)
+        return PoolLease(connection: connection, id: id, use: use)
+    }
+
+    /// Waits for the lease the state machine will hand to `request`.
+    ///
+    /// The waiter is registered here and the machine asked in the same synchronous step:
+    /// the executor may run other jobs of this actor before the continuation's body, and a
+    /// connection released meanwhile must not be handed to a caller not yet listening.
+    private func wait(
+        for request: PoolRequestID, use: PoolStateMachine.Use
     ) async throws(PostgresError) -> PoolLease {
         let result = await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
+                guard !Task.isCancelled else {
+                    let cancelled = self.error(for: PoolStateMachine.Failure.cancelled)
+                    continuation.resume(returning: Result<PoolLease, PostgresError>.failure(cancelled))
+                    return
+                }
                 self.waiting[request] = PoolWaiter(use: use, continuation: continuation)
-                self.perform(actions)
+                self.perform(self.machine.acquire(request, use: use, now: Monotonic.now()))
             }
         } onCancel: {
             self.loop.execute {
@@ -135,12 +141,6 @@ public actor PostgresPool {
         if error.isConnectionLoss { return true }
         return error.isReadOnlyTransaction && self.configuration.requiresWritableServer
     }
-}
-
-/// The state machine's answer to a request for a connection.
-enum LeaseRequest {
-    case leased(PoolLease)
-    case waiting(PoolRequestID, [PoolStateMachine.Action])
 }
 
 /// A caller waiting for a connection.
