@@ -1,10 +1,10 @@
 import CPostgres
-import Dispatch
+import Foundation
 
 /// Asks the server to cancel the statement a connection is running (`PQcancel`).
 ///
 /// `PQcancel` opens its own connection to the server and waits for it, so it runs on a
-/// Dispatch global queue, never on the event loop.
+/// thread of its own, never on the event loop.
 final class Canceller: @unchecked Sendable {
     private let handle: OpaquePointer
 
@@ -17,9 +17,12 @@ final class Canceller: @unchecked Sendable {
     }
 
     func cancel() {
-        DispatchQueue.global().async {
+        // PQcancel connects and waits for the server, so it gets a thread of its own rather
+        // than a dispatch worker, which would also be one of Swift's global executor's.
+        let thread = Thread {
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(self.handle, &buffer, Int32(buffer.count))
         }
+        thread.start()
     }
 }
