@@ -29,7 +29,9 @@ final class MailSink: Sendable {
     let folder: String
     let pid: Int32
 
-    init() throws {
+    /// Starts the server and waits (at most 20 seconds, without blocking a thread) until it
+    /// listens.
+    init() async throws {
         self.folder = NSTemporaryDirectory() + "portal-mail-" + UUID().uuidString
         try FileManager.default.createDirectory(
             atPath: self.folder + "/messages", withIntermediateDirectories: true)
@@ -45,13 +47,13 @@ final class MailSink: Sendable {
         self.pid = process.processIdentifier
 
         let portFile = self.folder + "/port"
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = ContinuousClock.now + .seconds(20)
         while !FileManager.default.fileExists(atPath: portFile) {
-            guard process.isRunning, Date() < deadline else {
-                kill(process.processIdentifier, SIGKILL)
+            guard process.isRunning, ContinuousClock.now < deadline else {
+                kill(self.pid, SIGKILL)
                 throw SinkError(description: "the SMTP sink did not start (aiosmtpd installed?)")
             }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         let text = try String(contentsOfFile: portFile, encoding: .utf8)
         guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
@@ -60,19 +62,25 @@ final class MailSink: Sendable {
         self.port = port
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL) and removes its folder.
-    func stop() {
-        kill(self.pid, SIGTERM)
-        var status: Int32 = 0
-        for _ in 0..<100 {
-            if waitpid(self.pid, &status, WNOHANG) == self.pid { break }
-            usleep(20_000)
-        }
-        if waitpid(self.pid, &status, WNOHANG) == 0 {
-            kill(self.pid, SIGKILL)
-            _ = waitpid(self.pid, &status, 0)
+    /// Stops the server and removes its folder. SIGKILL at once: every message is already
+    /// on disk (each file is renamed into place whole), and aiosmtpd's own shutdown takes
+    /// seconds. Foundation's `Process` reaps the child, so its end shows as the pid going.
+    func stop() async {
+        kill(self.pid, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !self.isGone && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
         }
         try? FileManager.default.removeItem(atPath: self.folder)
+    }
+
+    /// True once the process has ended (reaped, or a zombie not yet reaped).
+    private var isGone: Bool {
+        if kill(self.pid, 0) != 0 && errno == ESRCH { return true }
+        let stat = (try? String(contentsOfFile: "/proc/\(self.pid)/stat", encoding: .utf8)) ?? ""
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state == "Z" || state == "X"
     }
 
     /// Every message received so far, in arrival order.

@@ -7,7 +7,8 @@ import Foundation
 
 /// A plain HTTP/1.1 client over loopback for the tests: one connection per request, the
 /// `Host` header chosen by the test (that is how the tenant is picked), the response read
-/// to the end. Socket calls block, so they run on a dispatch thread, not the test's.
+/// to the end. Socket calls block, so each exchange runs on a thread of its own: not
+/// the test's, and not a dispatch worker, which Swift's global executor shares on Linux.
 struct PortalClient: Sendable {
     struct Response: Sendable {
         let status: Int
@@ -69,9 +70,10 @@ struct PortalClient: Sendable {
 
         let raw = try await withCheckedThrowingContinuation {
             (continuation: CheckedContinuation<[UInt8], any Error>) in
-            DispatchQueue.global().async {
+            let thread = Thread {
                 continuation.resume(with: Result { try Self.exchange(request, port: port) })
             }
+            thread.start()
         }
         return try Self.parse(raw)
     }

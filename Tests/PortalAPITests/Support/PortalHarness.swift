@@ -123,7 +123,7 @@ final class PortalHarness: Sendable {
         self.pools = pools
         self.server = server
         self.api = api
-        let sink = try MailSink()
+        let sink = try await MailSink()
         self.mail = MailBox(sink: sink)
         self.sink = sink
         self.worker = Self.startWorker(pool: pools[0], sinkPort: sink.port, logger: logger)
@@ -149,7 +149,7 @@ final class PortalHarness: Sendable {
     func stop() async {
         self.worker.cancel()
         await self.worker.value
-        self.sink.stop()
+        await self.sink.stop()
         await self.server.shutdown()
         for pool in self.pools {
             await pool.close()
