@@ -60,14 +60,21 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Referrals",
+            dependencies: ["Audit", "Postgres", "Security", "Telemetry", "Tenancy"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "PortalAPI",
-            dependencies: ["Accounts", "HTTP", "Postgres", "Telemetry", "Tenancy"],
+            dependencies: ["Accounts", "HTTP", "Postgres", "Referrals", "Telemetry", "Tenancy"],
             swiftSettings: strict
         ),
 
         .executableTarget(
             name: "portalctl",
-            dependencies: ["Audit", "Migrations", "Postgres", "Reactor", "Tenancy", "Telemetry"],
+            dependencies: [
+                "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy", "Telemetry",
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -126,6 +133,11 @@ let package = Package(
                 "Accounts", "Audit", "HTTP", "Migrations", "Notifications", "PortalAPI",
                 "PortalTesting", "Postgres", "Reactor", "Security", "Telemetry", "Tenancy",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReferralsTests",
+            dependencies: ["Referrals", "Migrations", "PortalTesting", "Postgres", "Tenancy"],
             swiftSettings: strict
         ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
