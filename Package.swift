@@ -137,7 +137,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ReferralsTests",
-            dependencies: ["Referrals", "Migrations", "PortalTesting", "Postgres", "Tenancy"],
+            dependencies: [
+                "Referrals", "Migrations", "PortalTesting", "Postgres", "Reactor", "Telemetry",
+                "Tenancy",
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
