@@ -91,6 +91,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "password-hash-bench",
+            dependencies: ["Security"],
+            path: "bench/password-hash",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
         // libFuzzer target for the HTTP request parser (scripts/fuzz-http); a plain build
         // makes a tool that replays saved inputs.
         .executableTarget(
