@@ -47,7 +47,11 @@ let package = Package(
             dependencies: ["Security", "Postgres", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
-        .target(name: "PortalTesting", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(
+            name: "PortalTesting",
+            dependencies: ["Migrations", "Postgres", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
         .target(name: "Tenancy", dependencies: ["Postgres"], swiftSettings: strict),
         .target(
             name: "Audit",
@@ -152,7 +156,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
-        .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: strict),
+        .testTarget(
+            name: "SecurityTests",
+            dependencies: ["Security", "PortalTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "NotificationsTests",
             dependencies: [
