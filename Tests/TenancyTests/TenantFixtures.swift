@@ -131,6 +131,15 @@ struct TenantFixtures {
                 RESET portal.tenant_id;
                 """
             ),
+            (
+                "procedures",
+                """
+                INSERT INTO portal.procedures (tenant_id, snomed_ct_id, nicip_codes, name, modality,
+                    modality_label, body_site, contrast, safety_questions)
+                VALUES (\(t), '241641004', '{MKNEB}', 'Magnetic resonance imaging of knee', 'MRI',
+                        'MRI', 'knee', 'none', '{mri}');
+                """
+            ),
             // Filled by the audit_events append above: the trigger creates the tenant's head.
             ("audit_chain_heads", ""),
             // Guarded while the outbox's migration (0005) may not have landed yet.

@@ -4,51 +4,65 @@ import PortalTesting
 import Postgres
 import Reactor
 import Telemetry
+import Tenancy
 
 /// A fresh database on the shared test cluster with the repository's migrations applied,
-/// reached as the superuser (through psql) or as any role over loopback TCP (trust).
-struct PortalDatabase {
-    static let logger = Logger(label: "tenancy-tests", level: .error)
+/// reached as the superuser (psql, or a connection for the importer) or as portal_app.
+struct CatalogueDatabase {
+    static let logger = Logger(label: "referrals-tests", level: .error)
 
     let cluster: TestCluster
     let name: String
 
     /// Creates the database and applies every migration in the repository.
-    static func migrated() async throws -> PortalDatabase {
+    static func migrated() async throws -> CatalogueDatabase {
         let cluster = try await TestCluster.shared()
         let name = try await cluster.createDatabase()
-        let set = try MigrationSet.load(directory: Self.migrationsFolder)
+        let folder = Self.repository.appendingPathComponent("migrations").path
+        let set = try MigrationSet.load(directory: folder)
         _ = try await Migrator.withConnection(
             databaseURL: cluster.connectionString(database: name), logger: Self.logger
         ) { try await $0.migrate(set) }
-        return PortalDatabase(cluster: cluster, name: name)
+        return CatalogueDatabase(cluster: cluster, name: name)
     }
 
-    /// The repository's `migrations/` folder.
-    static var migrationsFolder: String {
+    static var repository: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("migrations").path
     }
 
-    /// Runs SQL as the superuser (row-level security does not apply to it).
+    /// The 51 real procedures in `data/`.
+    static var realCatalogue: String {
+        Self.repository.appendingPathComponent("data/procedure-catalogue.csv").path
+    }
+
+    /// The superuser's URL, as an operator passes it to `portalctl`.
+    var url: String { self.cluster.connectionString(database: self.name) }
+
     @discardableResult
     func psql(_ sql: String) async throws -> String {
         try await self.cluster.psql(sql, database: self.name)
     }
 
-    /// Runs `body` with a connection as `user` (no password: loopback trusts), on a loop of
-    /// its own.
+    /// Adds a tenant with `slug` and returns its id.
+    func addTenant(slug: String) async throws -> TenantID {
+        let id = UUID()
+        try await self.psql(
+            "INSERT INTO portal.tenants (id, name, slug) VALUES ('\(id)', 'P', '\(slug)');")
+        return TenantID(id)
+    }
+
+    /// Runs `body` with a connection as `user` (loopback trusts), on a loop of its own.
     func withConnection<Result>(
-        as user: String, _ body: (PostgresConnection) async throws -> Result
+        as user: String = "postgres", _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let loop = try EventLoop(name: "tenancy-test")
+        let loop = try EventLoop(name: "referrals-test")
         defer { loop.shutdown() }
 
         let configuration = PostgresConfiguration(
             connectionString: self.cluster.connectionString(
                 database: self.name, user: user, password: nil),
-            applicationName: "tenancy-tests")
+            applicationName: "referrals-tests")
         let connection = try await PostgresConnection.connect(
             configuration, on: loop, logger: Self.logger)
         do {
