@@ -34,13 +34,13 @@ public struct ProcedureFacts: Sendable, Equatable {
     public var name: String
     /// Nil when the catalogue holds a modality this code does not know.
     public var modality: Modality?
-    public var contrast: ContrastAgent
-    public var safetyQuestions: Set<SafetyQuestion>
+    public var contrast: Contrast
+    public var safetyQuestions: Set<SafetyQuestionSet>
     public var active: Bool
 
     public init(
-        id: UUID, name: String, modality: Modality?, contrast: ContrastAgent,
-        safetyQuestions: Set<SafetyQuestion>, active: Bool = true
+        id: UUID, name: String, modality: Modality?, contrast: Contrast,
+        safetyQuestions: Set<SafetyQuestionSet>, active: Bool = true
     ) {
         self.id = id
         self.name = name
@@ -53,7 +53,7 @@ public struct ProcedureFacts: Sendable, Equatable {
     /// The groups the referrer must answer: those the catalogue lists, and in any case
     /// MRI for MRI, PET for PET-CT, contrast when the procedure uses it and ionising for
     /// every ionising modality, so that a gap in the catalogue cannot skip a question.
-    public var requiredQuestions: Set<SafetyQuestion> {
+    public var requiredQuestions: Set<SafetyQuestionSet> {
         var questions = self.safetyQuestions
         if self.modality == .mri { questions.insert(.mri) }
         if self.modality == .petCT { questions.insert(.pet) }

@@ -21,13 +21,13 @@ extension SafetyForm {
     /// Checks that the groups `required` asks are answered, and no others, and that every
     /// answer in them is present and sensible. Returns the answers to keep.
     func validated(
-        required: Set<SafetyQuestion>, today: CalendarDate, _ checks: inout FieldChecks
+        required: Set<SafetyQuestionSet>, today: CalendarDate, _ checks: inout FieldChecks
     ) -> SafetyForm {
-        let present: [SafetyQuestion: Bool] = [
+        let present: [SafetyQuestionSet: Bool] = [
             .mri: self.mri != nil, .contrast: self.contrast != nil, .pet: self.pet != nil,
             .ionising: self.ionising != nil,
         ]
-        for question in SafetyQuestion.allCases.sorted() {
+        for question in SafetyQuestionSet.allCases.sorted() {
             let asked = required.contains(question)
             if asked && present[question] != true {
                 checks.fail("/safety/\(question.rawValue)", "is required for this procedure")

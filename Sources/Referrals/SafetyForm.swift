@@ -1,7 +1,7 @@
 import Foundation
 
 /// The answers to the safety questions, one group for each group the procedure asks.
-public struct SafetyForm: Sendable, Codable {
+public struct SafetyForm: Sendable, Codable, Equatable {
     public var mri: MRIAnswers?
     public var contrast: ContrastAnswers?
     public var pet: PETAnswers?
