@@ -6,6 +6,7 @@ enum Portalctl {
     static let commands: [Subcommand] = [
         MigrateCommand.subcommand,
         AuditCommand.subcommand,
+        ImportCommand.subcommand,
     ]
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
