@@ -47,7 +47,11 @@ let package = Package(
             dependencies: ["Security", "Postgres", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
-        .target(name: "PortalTesting", dependencies: ["Postgres"], swiftSettings: strict),
+        .target(
+            name: "PortalTesting",
+            dependencies: ["Migrations", "Postgres", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
         .target(name: "Tenancy", dependencies: ["Postgres"], swiftSettings: strict),
         .target(
             name: "Audit",
@@ -87,6 +91,14 @@ let package = Package(
             name: "postgres-bench",
             dependencies: ["Postgres", "PortalTesting", "Reactor", "Telemetry"],
             path: "bench/postgres",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "password-hash-bench",
+            dependencies: ["Security"],
+            path: "bench/password-hash",
             exclude: ["run"],
             swiftSettings: strict
         ),
@@ -137,11 +149,18 @@ let package = Package(
         ),
         .testTarget(
             name: "ReferralsTests",
-            dependencies: ["Referrals", "Migrations", "PortalTesting", "Postgres", "Tenancy"],
+            dependencies: [
+                "Referrals", "Migrations", "PortalTesting", "Postgres", "Reactor", "Telemetry",
+                "Tenancy",
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
-        .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: strict),
+        .testTarget(
+            name: "SecurityTests",
+            dependencies: ["Security", "PortalTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "NotificationsTests",
             dependencies: [

@@ -43,6 +43,8 @@ extension Accounts {
             if let lock = try await self.throttle.lockout(
                 account: nil, address: origin.address, in: transaction)
             {
+                try await self.auditRefusalWhileLocked(
+                    lock, email: nil, step: "code", origin: origin, in: transaction)
                 return .refused(Self.locked(lock))
             }
             guard let challenge = try await Self.challenge(token, in: transaction) else {
@@ -53,6 +55,9 @@ extension Accounts {
             if let lock = try await self.throttle.lockout(
                 account: challenge.account, address: origin.address, in: transaction)
             {
+                try await self.auditRefusalWhileLocked(
+                    lock, email: challenge.account, step: "code", origin: origin,
+                    in: transaction)
                 return .refused(Self.locked(lock))
             }
             let offered = try Secrets.codeDigest(code, challenge: token)

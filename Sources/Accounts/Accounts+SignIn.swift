@@ -25,13 +25,19 @@ extension Accounts {
         if password.isEmpty { missing.append(.init("/password", "is required")) }
         guard missing.isEmpty else { throw AccountsError.invalid(missing) }
 
-        let stored = try await self.inTenant(tenant) { transaction in
+        let lookup = try await self.inTenant(tenant) { transaction -> CredentialLookup in
             if let lock = try await self.throttle.lockout(
                 account: account, address: origin.address, in: transaction)
             {
-                throw Self.locked(lock)
+                try await self.auditRefusalWhileLocked(
+                    lock, email: account, step: "password", origin: origin, in: transaction)
+                return .locked(lock)
             }
-            return try await Self.credential(account: account, in: transaction)
+            return .found(try await Self.credential(account: account, in: transaction))
+        }
+        guard case .found(let stored) = lookup else {
+            if case .locked(let lock) = lookup { throw Self.locked(lock) }
+            throw AccountsError.unavailable(Self.noRow)
         }
 
         let check = await self.passwords.verify(password, against: stored?.hash)
@@ -98,6 +104,30 @@ extension Accounts {
                 ], in: transaction)
             try await self.auditLockouts(begun, origin: origin, in: transaction)
         }
+    }
+
+    /// What the password step found before hashing: a lock (already audited, committed with
+    /// the refusal), or the account's credential if there is one.
+    private enum CredentialLookup: Sendable {
+        case locked(SignInThrottle.Lockout)
+        case found((userID: UUID, email: String, hash: String)?)
+    }
+
+    /// Records an attempt refused because the account or address is locked: who tried, at
+    /// which step, and which lock stopped them.
+    func auditRefusalWhileLocked(
+        _ lock: SignInThrottle.Lockout, email: String?, step: String, origin: RequestOrigin,
+        in transaction: TenantTransaction
+    ) async throws(AuditError) {
+        var details: [String: AuditDetail] = [
+            "reason": .string("locked"), "step": .string(step),
+            "subject_kind": .string(lock.kind),
+            "seconds_left": .int(Int64(lock.retryAfter)),
+        ]
+        if let email { details["email"] = .string(String(email.prefix(254))) }
+        try await self.audit(
+            "session.sign_in_failed", actor: nil, record: nil, origin: origin, details: details,
+            in: transaction)
     }
 
     func auditLockouts(

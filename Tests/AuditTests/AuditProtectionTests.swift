@@ -1,4 +1,5 @@
 import Foundation
+import PortalTesting
 import Postgres
 import Testing
 
@@ -24,7 +25,7 @@ struct AuditProtectionTests {
 
     @Test("portal_app owns nothing and cannot alter, drop, rewrite or forge")
     func applicationRole() async throws {
-        let database = try await AuditDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let tenant = try await database.addTenant(slug: "app")
         try await database.psql(
             """
@@ -67,7 +68,7 @@ struct AuditProtectionTests {
 
     @Test("even the superuser cannot update, delete or truncate audit rows without DDL")
     func superuser() async throws {
-        let database = try await AuditDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let tenant = try await database.addTenant(slug: "root")
         try await database.psql(
             """

@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import PortalTesting
 import Postgres
 import Reactor
 import Tenancy
@@ -8,7 +9,7 @@ import Testing
 /// Recording events as portal_app and verifying the chains they make.
 @Suite("Audit trail")
 struct AuditTrailTests {
-    func verify(_ database: AuditDatabase) async throws -> AuditVerification {
+    func verify(_ database: MigratedDatabase) async throws -> AuditVerification {
         try await database.withConnection(as: "postgres") { connection in
             try await AuditVerifier(connection: connection, batchSize: 3).verify()
         }
@@ -16,7 +17,7 @@ struct AuditTrailTests {
 
     @Test("recorded events chain, and the verifier re-derives every hash")
     func recordAndVerify() async throws {
-        let database = try await AuditDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let tenant = try await database.addTenant(slug: "alliance")
         let entries = [
             AuditEntry(
@@ -58,7 +59,7 @@ struct AuditTrailTests {
 
     @Test("appends from many connections at once serialise on each tenant's head")
     func concurrentAppends() async throws {
-        let database = try await AuditDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let first = try await database.addTenant(slug: "first")
         let second = try await database.addTenant(slug: "second")
 
@@ -72,7 +73,7 @@ struct AuditTrailTests {
         // The appends queue on one head per tenant; on a loaded machine that takes a while.
         configuration.acquireTimeout = .seconds(60)
         let pool = try PostgresPool(
-            configuration: configuration, on: loop, logger: AuditDatabase.logger)
+            configuration: configuration, on: loop, logger: MigratedDatabase.logger)
 
         let perTenant = 25
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -101,7 +102,7 @@ struct AuditTrailTests {
 
     @Test("a malformed entry is refused with a typed error and nothing is appended")
     func refusals() async throws {
-        let database = try await AuditDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let tenant = try await database.addTenant(slug: "refusals")
         let other = try await database.addTenant(slug: "other")
         let cases: [(AuditEntry, AuditError.Code, String?)] = [

@@ -22,8 +22,8 @@ struct PortalctlAuditTests {
 
     /// A database whose tenant has four chained events; returns it, the tenant and the ids
     /// by sequence number.
-    func chainOfFour() async throws -> (AuditDatabase, AuditDatabase.Tenant, [Int64: String]) {
-        let database = try await AuditDatabase.migrated()
+    func chainOfFour() async throws -> (MigratedDatabase, MigratedDatabase.Tenant, [Int64: String]) {
+        let database = try await MigratedDatabase.migrated()
         let tenant = try await database.addTenant(slug: "chain")
         _ = try await database.addTenant(slug: "bystander")
         try await database.psql(
@@ -48,7 +48,7 @@ struct PortalctlAuditTests {
     }
 
     /// Runs `sql` as the superuser with the append-only triggers disabled around it.
-    func tamper(_ database: AuditDatabase, _ sql: String) async throws {
+    func tamper(_ database: MigratedDatabase, _ sql: String) async throws {
         try await database.psql(
             """
             ALTER TABLE portal.audit_events DISABLE TRIGGER append_only;
@@ -59,7 +59,7 @@ struct PortalctlAuditTests {
             """)
     }
 
-    func verify(_ database: AuditDatabase) async throws -> CommandOutput {
+    func verify(_ database: MigratedDatabase) async throws -> CommandOutput {
         try await self.run([
             "audit", "verify", "--database-url",
             database.cluster.connectionString(database: database.name),

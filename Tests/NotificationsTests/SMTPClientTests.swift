@@ -1,5 +1,6 @@
 import Foundation
 import Notifications
+import PortalTesting
 import Security
 import Telemetry
 import Testing

@@ -170,6 +170,13 @@ extension PortalAPISuites {
                 #expect(after.status == 202)
                 let actions = try await harness.auditActions()
                 #expect(actions.filter { $0 == "session.locked" }.count == 1)
+                let refusedWhileLocked = try await harness.sql(
+                    """
+                    SELECT details->>'step', details->>'email', host(remote_address)
+                    FROM portal.audit_events
+                    WHERE action = 'session.sign_in_failed' AND details->>'reason' = 'locked';
+                    """)
+                #expect(refusedWhileLocked == "password|\(email)|192.0.2.50")
             }
         }
 

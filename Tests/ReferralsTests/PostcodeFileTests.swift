@@ -8,7 +8,7 @@ import Testing
         _ text: String, _ source: PostcodeSource = .codePoint
     ) throws -> [PostcodeRecord] {
         var file = try PostcodeFile(
-            path: try SitesDatabase.temporaryFile(text), source: source)
+            path: try SitesFiles.temporary(text), source: source)
         var records: [PostcodeRecord] = []
         while let record = try file.next() { records.append(record) }
         return records

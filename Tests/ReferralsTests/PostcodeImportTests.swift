@@ -7,10 +7,10 @@ import Testing
 
 @Suite struct PostcodeImportTests {
     static func importing(
-        _ paths: [String], _ source: PostcodeSource = .codePoint, into database: SitesDatabase,
+        _ paths: [String], _ source: PostcodeSource = .codePoint, into database: MigratedDatabase,
         batchSize: Int = 5000
     ) async throws -> Int {
-        try await database.withConnection { connection in
+        try await database.withConnection(as: TestCluster.superuser) { connection in
             var importer = PostcodeImport(source: source, dataYear: 2025)
             importer.batchSize = batchSize
             return try await importer.run(paths, on: connection)
@@ -19,11 +19,11 @@ import Testing
 
     @Test("the repository's Code-Point Open sample loads, in batches, with its attribution")
     func sample() async throws {
-        let database = try await SitesDatabase.migrated()
-        let lines = try String(contentsOfFile: SitesDatabase.codePointSample, encoding: .utf8)
+        let database = try await MigratedDatabase.migrated()
+        let lines = try String(contentsOfFile: SitesFiles.codePointSample, encoding: .utf8)
             .split(whereSeparator: \.isNewline).count
         let written = try await Self.importing(
-            [SitesDatabase.codePointSample], into: database, batchSize: 7)
+            [SitesFiles.codePointSample], into: database, batchSize: 7)
         #expect(written == lines)
         #expect(try await database.psql("SELECT count(*) FROM reference.postcodes") == "\(lines)")
 
@@ -39,16 +39,16 @@ import Testing
         #expect(sources.contains("Royal Mail copyright and database right 2025"))
 
         // Importing again changes values in place and adds nothing.
-        let again = try await Self.importing([SitesDatabase.codePointSample], into: database)
+        let again = try await Self.importing([SitesFiles.codePointSample], into: database)
         #expect(again == lines)
         #expect(try await database.psql("SELECT count(*) FROM reference.postcodes") == "\(lines)")
     }
 
     @Test("a bad line in any file stops the import, names the line, and nothing is kept")
     func badLine() async throws {
-        let database = try await SitesDatabase.migrated()
-        let good = try SitesDatabase.temporaryFile("LS1 4AP,10,429363,433330\n")
-        let bad = try SitesDatabase.temporaryFile(
+        let database = try await MigratedDatabase.migrated()
+        let good = try SitesFiles.temporary("LS1 4AP,10,429363,433330\n")
+        let bad = try SitesFiles.temporary(
             "LS2 9JT,10,429512,434722\nYO1 7HH,10,460335\n", name: "bad.csv")
         await #expect {
             _ = try await Self.importing([good, bad], into: database, batchSize: 1)
@@ -65,9 +65,9 @@ import Testing
 
     @Test("ONSPD over Code-Point Open keeps area codes; the API role may only read")
     func onspdAndAccess() async throws {
-        let database = try await SitesDatabase.migrated()
-        _ = try await Self.importing([SitesDatabase.codePointSample], into: database)
-        let onspd = try SitesDatabase.temporaryFile(PostcodeFileTests.onspd)
+        let database = try await MigratedDatabase.migrated()
+        _ = try await Self.importing([SitesFiles.codePointSample], into: database)
+        let onspd = try SitesFiles.temporary(PostcodeFileTests.onspd)
         #expect(try await Self.importing([onspd], .onspd, into: database) == 4)
         let leeds = try await database.psql(
             "SELECT source, icb_code, eastings, terminated_on FROM reference.postcodes "

@@ -1,4 +1,5 @@
 import Foundation
+import PortalTesting
 import Security
 import Testing
 

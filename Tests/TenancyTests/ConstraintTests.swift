@@ -1,4 +1,5 @@
 import Foundation
+import PortalTesting
 import Postgres
 import Testing
 
@@ -36,7 +37,7 @@ struct ConstraintTests {
 
     @Test("ODS codes have the shape of their kind of organisation")
     func odsCodes() async throws {
-        let database = try await PortalDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let fixtures = TenantFixtures(slug: "ods")
         try await database.psql(fixtures.script)
 
@@ -71,7 +72,7 @@ struct ConstraintTests {
 
     @Test("work e-mail is unique per tenant whatever its case, and free across tenants")
     func emailUniqueness() async throws {
-        let database = try await PortalDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let first = TenantFixtures(slug: "first")
         let second = TenantFixtures(slug: "second")
         try await database.psql(first.script + second.script)
@@ -103,7 +104,7 @@ struct ConstraintTests {
 
     @Test("role details belong to their role and are complete")
     func roleDetails() async throws {
-        let database = try await PortalDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let fixtures = TenantFixtures(slug: "roles")
         let other = TenantFixtures(slug: "roles-other")
         try await database.psql(fixtures.script + other.script)
@@ -202,7 +203,7 @@ struct ConstraintTests {
 
     @Test("a row cannot point at another tenant's row")
     func crossTenantReferences() async throws {
-        let database = try await PortalDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let mine = TenantFixtures(slug: "mine")
         let theirs = TenantFixtures(slug: "theirs")
         try await database.psql(mine.script + theirs.script)

@@ -1,4 +1,5 @@
 import Foundation
+import PortalTesting
 import Postgres
 import Testing
 
@@ -45,7 +46,7 @@ struct RowLevelSecurityTests {
         }
     }
 
-    static func facts(_ database: PortalDatabase) async throws -> [TableFacts] {
+    static func facts(_ database: MigratedDatabase) async throws -> [TableFacts] {
         let text = try await database.psql(
             """
             SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
@@ -84,7 +85,7 @@ struct RowLevelSecurityTests {
 
     @Test("every table is confined to the tenant set in the transaction", .timeLimit(.minutes(2)))
     func walk() async throws {
-        let database = try await PortalDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let tenantA = TenantFixtures(slug: "provider-a")
         let tenantB = TenantFixtures(slug: "provider-b")
 

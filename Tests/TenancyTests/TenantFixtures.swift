@@ -133,6 +133,16 @@ struct TenantFixtures {
                 RESET portal.tenant_id;
                 """
             ),
+            (
+                "procedures",
+                """
+                INSERT INTO portal.procedures (tenant_id, id, snomed_ct_id, nicip_codes, name,
+                    modality, modality_label, body_site, contrast, safety_questions)
+                VALUES (\(t), \(procedure), '241641004', '{MKNEB}',
+                        'Magnetic resonance imaging of knee', 'MRI',
+                        'MRI', 'knee', 'none', '{mri}');
+                """
+            ),
             // Filled by the audit_events append above: the trigger creates the tenant's head.
             ("audit_chain_heads", ""),
             // Guarded while the outbox's migration (0005) may not have landed yet.
@@ -145,14 +155,6 @@ struct TenantFixtures {
                         VALUES (\(t), 'email', 'ada.smith@nhs.net', 'Your referral', 'Accepted');
                     END IF;
                 END $outbox$;
-                """
-            ),
-            (
-                "procedures",
-                """
-                INSERT INTO portal.procedures (tenant_id, id, snomed_ct_id, name, modality,
-                    modality_label, body_site)
-                VALUES (\(t), \(procedure), '816077007', 'MRI of knee', 'MRI', 'MRI', 'Knee');
                 """
             ),
             (

@@ -1,4 +1,5 @@
 import Foundation
+import PortalTesting
 import Postgres
 import Reactor
 import Tenancy
@@ -10,7 +11,7 @@ struct WithTenantTests {
     /// Runs `body` with a pool of at most `connections` portal_app connections.
     @discardableResult
     func withPool<Result>(
-        _ database: PortalDatabase, connections: Int = 1,
+        _ database: MigratedDatabase, connections: Int = 1,
         _ body: (PostgresPool) async throws -> Result
     ) async throws -> Result {
         let loop = try EventLoop(name: "tenancy-pool")
@@ -22,7 +23,7 @@ struct WithTenantTests {
                     database: database.name, user: "portal_app", password: nil)))
         configuration.maximumConnections = connections
         let pool = try PostgresPool(
-            configuration: configuration, on: loop, logger: PortalDatabase.logger)
+            configuration: configuration, on: loop, logger: MigratedDatabase.logger)
         do {
             let result = try await body(pool)
             await pool.close()
@@ -35,7 +36,7 @@ struct WithTenantTests {
 
     @Test("each transaction sees its own tenant only, and the setting ends with it")
     func scoping() async throws {
-        let database = try await PortalDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let first = TenantFixtures(slug: "first")
         let second = TenantFixtures(slug: "second")
         try await database.psql(first.script + second.script)
@@ -63,7 +64,7 @@ struct WithTenantTests {
 
     @Test("a failing body rolls back what it wrote")
     func rollback() async throws {
-        let database = try await PortalDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let fixtures = TenantFixtures(slug: "rollback")
         try await database.psql(fixtures.script)
         struct Abandon: Error {}
@@ -83,7 +84,7 @@ struct WithTenantTests {
 
     @Test("a slug resolves to its tenant before any tenant is set")
     func slugs() async throws {
-        let database = try await PortalDatabase.migrated()
+        let database = try await MigratedDatabase.migrated()
         let fixtures = TenantFixtures(slug: "alliance")
         try await database.psql(fixtures.script)
 

@@ -1,4 +1,5 @@
 import Foundation
+import PortalTesting
 
 #if canImport(Glibc)
     import Glibc

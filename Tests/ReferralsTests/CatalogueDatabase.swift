@@ -4,46 +4,57 @@ import PortalTesting
 import Postgres
 import Reactor
 import Telemetry
+import Tenancy
 
 /// A fresh database on the shared test cluster with the repository's migrations applied,
-/// reached as the superuser (psql) or over loopback TCP as any role (trust).
-struct SitesDatabase {
+/// reached as the superuser (psql, or a connection for the importer) or as portal_app.
+struct CatalogueDatabase {
     static let logger = Logger(label: "referrals-tests", level: .error)
 
     let cluster: TestCluster
     let name: String
 
-    static func migrated() async throws -> SitesDatabase {
+    /// Creates the database and applies every migration in the repository.
+    static func migrated() async throws -> CatalogueDatabase {
         let cluster = try await TestCluster.shared()
         let name = try await cluster.createDatabase()
-        let set = try MigrationSet.load(directory: Self.repository + "/migrations")
+        let folder = Self.repository.appendingPathComponent("migrations").path
+        let set = try MigrationSet.load(directory: folder)
         _ = try await Migrator.withConnection(
             databaseURL: cluster.connectionString(database: name), logger: Self.logger
         ) { try await $0.migrate(set) }
-        return SitesDatabase(cluster: cluster, name: name)
+        return CatalogueDatabase(cluster: cluster, name: name)
     }
 
-    /// The repository's root folder.
-    static var repository: String {
+    static var repository: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
     }
 
-    /// The Code-Point Open sample the repository carries.
-    static var codePointSample: String {
-        Self.repository + "/deploy/data/codepoint-sample.csv"
+    /// The 51 real procedures in `data/`.
+    static var realCatalogue: String {
+        Self.repository.appendingPathComponent("data/procedure-catalogue.csv").path
     }
+
+    /// The superuser's URL, as an operator passes it to `portalctl`.
+    var url: String { self.cluster.connectionString(database: self.name) }
 
     @discardableResult
     func psql(_ sql: String) async throws -> String {
         try await self.cluster.psql(sql, database: self.name)
     }
 
-    /// Runs `body` with a connection as `user`, on a loop of its own.
+    /// Adds a tenant with `slug` and returns its id.
+    func addTenant(slug: String) async throws -> TenantID {
+        let id = UUID()
+        try await self.psql(
+            "INSERT INTO portal.tenants (id, name, slug) VALUES ('\(id)', 'P', '\(slug)');")
+        return TenantID(id)
+    }
+
+    /// Runs `body` with a connection as `user` (loopback trusts), on a loop of its own.
     func withConnection<Result>(
-        as user: String = TestCluster.superuser,
-        _ body: (PostgresConnection) async throws -> Result
+        as user: String = "postgres", _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let loop = try EventLoop(name: "referrals-test")
         defer { loop.shutdown() }
@@ -62,15 +73,5 @@ struct SitesDatabase {
             await connection.close()
             throw error
         }
-    }
-
-    /// A file in a fresh temporary folder holding `text`.
-    static func temporaryFile(_ text: String, name: String = "postcodes.csv") throws -> String {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("referrals-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
     }
 }

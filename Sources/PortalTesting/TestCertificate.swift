@@ -2,12 +2,12 @@ import Foundation
 
 /// A self-signed certificate for `localhost` and 127.0.0.1 made with the openssl command in
 /// a temporary folder, removed by `remove()`.
-struct TestCertificate {
-    let folder: String
-    var certificate: String { self.folder + "/cert.pem" }
-    var key: String { self.folder + "/key.pem" }
+public struct TestCertificate: Sendable {
+    public let folder: String
+    public var certificate: String { self.folder + "/cert.pem" }
+    public var key: String { self.folder + "/key.pem" }
 
-    init(commonName: String = "localhost") throws {
+    public init(commonName: String = "localhost") throws {
         self.folder = NSTemporaryDirectory() + "tls-" + UUID().uuidString
         try FileManager.default.createDirectory(
             atPath: self.folder, withIntermediateDirectories: true)
@@ -25,11 +25,12 @@ struct TestCertificate {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileWriteUnknown)
+            throw TestClusterError(
+                .commandFailed, "openssl could not make a certificate for \(commonName)")
         }
     }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(atPath: self.folder)
     }
 }
