@@ -21,7 +21,10 @@ extension OpenAPISchemas {
                     [
                         (
                             "referrerID",
-                            ["type": "string", "format": "uuid", "description": "For a delegate: the referrer acted for"]
+                            [
+                                "type": "string", "format": "uuid",
+                                "description": "For a delegate: the referrer acted for",
+                            ]
                         ),
                         ("patient", OpenAPIDocument.reference("PatientForm")),
                         ("clinicalHistory", ["type": "string", "maxLength": 4000]),
@@ -66,7 +69,10 @@ extension OpenAPISchemas {
                                         ]
                                     ),
                                     ("town", ["type": "string"]),
-                                    ("postcode", Self.string("A UK postcode in the postcode table")),
+                                    (
+                                        "postcode",
+                                        Self.string("A UK postcode in the postcode table")
+                                    ),
                                 ])
                         ),
                         ("mobile", Self.string("UK mobile; without it and email: letters only")),
@@ -141,7 +147,10 @@ extension OpenAPISchemas {
                                         Self.enumeration(PregnancyStatus.allCases.map(\.rawValue))
                                     ),
                                     ("breastfeeding", Self.boolean),
-                                    ("pregnancyJustification", ["type": "string", "maxLength": 1000]),
+                                    (
+                                        "pregnancyJustification",
+                                        ["type": "string", "maxLength": 1000]
+                                    ),
                                 ])
                         ),
                     ])
@@ -162,7 +171,9 @@ extension OpenAPISchemas {
     static var referralViews: [(String, JSONValue)] {
         let named = Self.object(
             required: ["id", "name"], [("id", Self.uuid), ("name", ["type": "string"])])
-        let reasons: JSONValue = ["type": "array", "items": OpenAPIDocument.reference("ReviewReason")]
+        let reasons: JSONValue = [
+            "type": "array", "items": OpenAPIDocument.reference("ReviewReason"),
+        ]
         let strings: JSONValue = ["type": "array", "items": ["type": "string"]]
         return [
             (
@@ -195,7 +206,9 @@ extension OpenAPISchemas {
                         (
                             "patient",
                             Self.object(
-                                required: ["id", "nhsNumber", "givenName", "familyName", "dateOfBirth"],
+                                required: [
+                                    "id", "nhsNumber", "givenName", "familyName", "dateOfBirth",
+                                ],
                                 [
                                     ("id", Self.uuid), ("nhsNumber", ["type": "string"]),
                                     ("givenName", ["type": "string"]),
@@ -217,9 +230,15 @@ extension OpenAPISchemas {
                     [
                         (
                             "items",
-                            ["type": "array", "items": OpenAPIDocument.reference("ReferralSummary")]
+                            [
+                                "type": "array",
+                                "items": OpenAPIDocument.reference("ReferralSummary"),
+                            ]
                         ),
-                        ("next", Self.string("The cursor of the next page (`after`); absent on the last")),
+                        (
+                            "next",
+                            Self.string("The cursor of the next page (`after`); absent on the last")
+                        ),
                     ])
             ),
             (
@@ -243,7 +262,8 @@ extension OpenAPISchemas {
                                     ("statedGender", ["type": "string"]),
                                     ("phenotypicSex", ["type": "string"]),
                                     ("addressLines", strings), ("town", ["type": "string"]),
-                                    ("postcode", ["type": "string"]), ("mobile", ["type": "string"]),
+                                    ("postcode", ["type": "string"]),
+                                    ("mobile", ["type": "string"]),
                                     ("email", ["type": "string"]), ("lettersOnly", Self.boolean),
                                     ("gpPractice", ["type": "string"]),
                                 ])

@@ -4,7 +4,9 @@ import Referrals
 /// The problems the referral endpoints answer with.
 enum ReferralProblem {
     static func from(_ error: ReferralsError) -> Problem {
-        let fields = error.fields.map { Problem.FieldError(pointer: $0.pointer, message: $0.message) }
+        let fields = error.fields.map {
+            Problem.FieldError(pointer: $0.pointer, message: $0.message)
+        }
         switch error.code {
         case .invalidFields:
             return Problem.validation(fields)

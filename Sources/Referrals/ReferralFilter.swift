@@ -33,7 +33,8 @@ public struct ReferralFilter: Sendable, Equatable {
             self.read(name, value, &checks)
         }
         guard checks.fields.isEmpty else {
-            throw ReferralsError(.badQuery, "The query has invalid parameters.", fields: checks.fields)
+            throw ReferralsError(
+                .badQuery, "The query has invalid parameters.", fields: checks.fields)
         }
     }
 

@@ -16,7 +16,8 @@ extension Referrals {
         origin: ReferralOrigin, today: CalendarDate = .today()
     ) async throws(ReferralsError) -> SubmissionAnswer {
         guard actor.isReferrer || actor.isDelegate else {
-            throw ReferralsError(.forbidden, "Submitting a referral needs the referrer or delegate role.")
+            throw ReferralsError(
+                .forbidden, "Submitting a referral needs the referrer or delegate role.")
         }
         return try await self.inTenant(tenant) { transaction in
             if let replay = try await Self.claim(key, user: actor.userID, in: transaction) {

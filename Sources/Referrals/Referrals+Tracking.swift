@@ -37,7 +37,9 @@ extension Referrals {
                 "patients": .string(patients.joined(separator: " ")),
             ]
             if let state = filter.state { details["filter_state"] = .string(state) }
-            if let number = filter.nhsNumber { details["filter_nhs_number"] = .string(number.digits) }
+            if let number = filter.nhsNumber {
+                details["filter_nhs_number"] = .string(number.digits)
+            }
             if let name = filter.name { details["filter_name"] = .string(name) }
             try await Self.audit(
                 archive ? "referral.archive_listed" : "referral.listed", actor: actor,
@@ -60,7 +62,8 @@ extension Referrals {
             let related = try await transaction.query(
                 Self.relatedQuery(patient: summary.patient.id, except: id, reader: actor.userID))
             let detail = try ReferralDetail(
-                row: row, summary: summary, events: events.map { try ReferralDetail.Event(row: $0) },
+                row: row, summary: summary,
+                events: events.map { try ReferralDetail.Event(row: $0) },
                 related: related.map { try ReferralDetail.Related(row: $0) })
 
             try await Self.audit(
@@ -72,7 +75,8 @@ extension Referrals {
 
     private static func requireTracker(_ actor: ReferralActor) throws(ReferralsError) {
         guard actor.isReferrer || actor.isDelegate else {
-            throw ReferralsError(.forbidden, "Tracking referrals needs the referrer or delegate role.")
+            throw ReferralsError(
+                .forbidden, "Tracking referrals needs the referrer or delegate role.")
         }
     }
 

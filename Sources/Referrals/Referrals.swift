@@ -18,7 +18,8 @@ public struct Referrals: Sendable {
     /// rolls back and reaches the caller; anything else becomes `unavailable`, carrying the
     /// cause for the caller's log.
     func inTenant<Value: Sendable>(
-        _ tenant: TenantID, readOnly: Bool = false, _ body: (TenantTransaction) async throws -> Value
+        _ tenant: TenantID, readOnly: Bool = false,
+        _ body: (TenantTransaction) async throws -> Value
     ) async throws(ReferralsError) -> Value {
         do {
             return try await self.pool().withTenant(tenant, readOnly: readOnly) {
