@@ -77,7 +77,8 @@ let package = Package(
         .executableTarget(
             name: "portalctl",
             dependencies: [
-                "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy", "Telemetry",
+                "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy",
+                "Telemetry",
             ],
             swiftSettings: strict
         ),

@@ -4,8 +4,8 @@ import Referrals
 import Telemetry
 import Tenancy
 
-/// `portalctl import KIND [--tenant SLUG] [--database-url URL] FILE`: loads reference data
-/// from a file. Each kind of data is one entry in `kinds`.
+/// `portalctl import KIND [--tenant SLUG] [--database-url URL] [OPTIONS] FILE...`: loads
+/// reference data from files. Each kind of data is one entry in `kinds`.
 enum ImportCommand {
     /// One kind of data `import` loads.
     struct Kind: Sendable {
@@ -15,12 +15,24 @@ enum ImportCommand {
         let summary: String
         /// Whether the data belongs to a tenant (`--tenant` required) or to every tenant.
         let perTenant: Bool
-        /// Loads `file` over `connection` (for `tenant` when per tenant); returns a one-line
-        /// account of what changed. Throws for a refused file or a database failure, having
-        /// changed nothing.
+        /// Options of its own, beyond `--tenant` and `--database-url`, with their usage.
+        var options: [(name: String, usage: String)] = []
+        /// Whether it takes several files (loaded together) rather than exactly one.
+        var manyFiles = false
+        /// Loads the request's files over `connection`; returns a one-line account of what
+        /// changed. Throws for a refused file or a database failure, having changed nothing.
         let load:
-            @Sendable (_ file: String, _ tenant: TenantID?, _ connection: PostgresConnection)
-                async throws -> String
+            @Sendable (_ request: Request, _ connection: PostgresConnection) async throws
+                -> String
+    }
+
+    /// What a kind is asked to load.
+    struct Request: Sendable {
+        let files: [String]
+        /// The tenant, for per-tenant kinds.
+        let tenant: TenantID?
+        /// The kind's own options, by name.
+        let options: [String: String]
     }
 
     static let kinds: [Kind] = [
@@ -29,26 +41,30 @@ enum ImportCommand {
             summary: "a tenant's procedure catalogue (CSV; procedures it no longer lists are "
                 + "withdrawn)",
             perTenant: true,
-            load: { file, tenant, connection in
-                guard let tenant else { throw UsageError("procedures belong to a tenant") }
-                let catalogue = try ProcedureCatalogueFile.load(path: file)
+            load: { request, connection in
+                guard let tenant = request.tenant else {
+                    throw UsageError("procedures belong to a tenant")
+                }
+                let catalogue = try ProcedureCatalogueFile.load(path: request.files[0])
                 let summary = try await ProcedureImporter.load(
                     catalogue, tenant: tenant, connection: connection)
                 return "procedures: \(summary)"
-            })
+            }),
+        PostcodesImport.kind,
     ]
 
     static let subcommand = Subcommand(
         name: "import",
         summary: "load reference data from a file, e.g. `import procedures`",
         usage: """
-            usage: portalctl import KIND [--tenant SLUG] [--database-url URL] FILE
+            usage: portalctl import KIND [--tenant SLUG] [--database-url URL] [OPTIONS] FILE...
 
             \(Self.kinds.map { "  \($0.name)  \($0.summary)" }.joined(separator: "\n"))
 
               --tenant SLUG       the tenant whose data it is (for per-tenant kinds)
               --database-url URL  libpq URL or conninfo of an operator role: a superuser or a
                                   member of portal_owner (default: $PORTAL_DB_URL)
+            \(Self.kinds.flatMap(\.options).map { "  \($0.usage)" }.joined(separator: "\n"))
 
             Everything is loaded in one transaction: a refused file changes nothing, and
             its problems are listed with their line numbers.
@@ -59,17 +75,22 @@ enum ImportCommand {
     )
 
     static func run(_ arguments: [String], environment: [String: String]) async throws -> Int32 {
-        let parsed = try ParsedArguments(arguments, knownOptions: ["database-url", "tenant"])
+        let ownOptions = Set(Self.kinds.flatMap(\.options).map(\.name))
+        let parsed = try ParsedArguments(
+            arguments, knownOptions: ownOptions.union(["database-url", "tenant"]))
         guard let name = parsed.positionals.first else {
             throw UsageError("missing the kind of data to import")
         }
         guard let kind = Self.kinds.first(where: { $0.name == name }) else {
             throw UsageError("unknown kind '\(name)'")
         }
-        guard parsed.positionals.count == 2 else {
-            throw UsageError(parsed.positionals.count < 2 ? "missing FILE" : "more than one FILE")
+        let files = Array(parsed.positionals.dropFirst())
+        guard !files.isEmpty else { throw UsageError("missing FILE") }
+        guard kind.manyFiles || files.count == 1 else { throw UsageError("more than one FILE") }
+        let given = Set(parsed.options.keys).subtracting(["database-url", "tenant"])
+        if let stray = given.subtracting(kind.options.map(\.name)).sorted().first {
+            throw UsageError("--\(stray) is not an option of import \(kind.name)")
         }
-        let file = parsed.positionals[1]
         let slug = parsed.options["tenant"]
         if kind.perTenant && slug == nil {
             throw UsageError("\(kind.name) belong to a tenant: pass --tenant SLUG")
@@ -85,9 +106,13 @@ enum ImportCommand {
         let level = environment["PORTAL_LOG_LEVEL"].flatMap(Logger.Level.init(name:)) ?? .warning
         let logger = Logger(label: "portalctl", level: level)
         do {
-            let report = try await Self.load(kind, file, slug: slug, url: url, logger: logger)
+            let report = try await Self.load(
+                kind, files, options: parsed.options, slug: slug, url: url, logger: logger)
             Console.out(report)
             return ExitStatus.success
+        } catch let error as PostcodeImportError {
+            Console.error("portalctl import \(kind.name): \(error); nothing was changed")
+            return ExitStatus.failure
         } catch let error as ProcedureCatalogueError {
             Console.error("portalctl import \(kind.name): \(error.message); nothing was changed")
             for issue in error.issues {
@@ -101,7 +126,8 @@ enum ImportCommand {
     }
 
     private static func load(
-        _ kind: Kind, _ file: String, slug: String?, url: String, logger: Logger
+        _ kind: Kind, _ files: [String], options: [String: String], slug: String?, url: String,
+        logger: Logger
     ) async throws -> String {
         let loop = try EventLoop(name: "import")
         defer { loop.shutdown() }
@@ -115,7 +141,8 @@ enum ImportCommand {
             if let slug {
                 tenant = try await connection.tenant(forSlug: slug)
             }
-            let report = try await kind.load(file, tenant, connection)
+            let request = Request(files: files, tenant: tenant, options: options)
+            let report = try await kind.load(request, connection)
             await connection.close()
             return report
         } catch {

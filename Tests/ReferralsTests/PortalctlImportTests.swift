@@ -77,7 +77,7 @@ struct PortalctlImportTests {
         ])
         #expect(noTenant.status == 2)
         #expect(noTenant.standardError.contains("pass --tenant SLUG"))
-        let unknownKind = try await self.run(["import", "sites", file])
+        let unknownKind = try await self.run(["import", "patients", file])
         #expect(unknownKind.status == 2)
         let unknownTenant = try await self.run([
             "import", "procedures", "--tenant", "nobody", "--database-url", database.url, file,

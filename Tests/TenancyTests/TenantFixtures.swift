@@ -9,6 +9,7 @@ struct TenantFixtures {
     let organisation = UUID()
     let site = UUID()
     let user = UUID()
+    let procedure = UUID()
     let slug: String
 
     init(slug: String) {
@@ -21,6 +22,7 @@ struct TenantFixtures {
         let org = "'\(self.organisation.uuidString.lowercased())'"
         let site = "'\(self.site.uuidString.lowercased())'"
         let user = "'\(self.user.uuidString.lowercased())'"
+        let procedure = "'\(self.procedure.uuidString.lowercased())'"
         let digest = "sha256(gen_random_uuid()::text::bytea)"
         return [
             (
@@ -134,9 +136,10 @@ struct TenantFixtures {
             (
                 "procedures",
                 """
-                INSERT INTO portal.procedures (tenant_id, snomed_ct_id, nicip_codes, name, modality,
-                    modality_label, body_site, contrast, safety_questions)
-                VALUES (\(t), '241641004', '{MKNEB}', 'Magnetic resonance imaging of knee', 'MRI',
+                INSERT INTO portal.procedures (tenant_id, id, snomed_ct_id, nicip_codes, name,
+                    modality, modality_label, body_site, contrast, safety_questions)
+                VALUES (\(t), \(procedure), '241641004', '{MKNEB}',
+                        'Magnetic resonance imaging of knee', 'MRI',
                         'MRI', 'knee', 'none', '{mri}');
                 """
             ),
@@ -152,6 +155,23 @@ struct TenantFixtures {
                         VALUES (\(t), 'email', 'ada.smith@nhs.net', 'Your referral', 'Accepted');
                     END IF;
                 END $outbox$;
+                """
+            ),
+            (
+                "scanning_sites",
+                """
+                INSERT INTO portal.scanning_sites (tenant_id, organisation_id, postcode, latitude,
+                    longitude, modalities, unit_kind, unit_manager_name, unit_manager_phone,
+                    unit_manager_email)
+                VALUES (\(t), \(site), 'YO1 7HH', 53.9623, -1.0819, '{MRI,CT}', 'static',
+                        'Sam Carter', '01904 000000', 'sam.carter@nhs.net');
+                """
+            ),
+            (
+                "site_procedures",
+                """
+                INSERT INTO portal.site_procedures (tenant_id, site_id, procedure_id)
+                VALUES (\(t), \(site), \(procedure));
                 """
             ),
         ]
