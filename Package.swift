@@ -144,7 +144,8 @@ let package = Package(
             name: "PortalAPITests",
             dependencies: [
                 "Accounts", "Audit", "HTTP", "Migrations", "Notifications", "PortalAPI",
-                "PortalTesting", "Postgres", "Reactor", "Security", "Telemetry", "Tenancy",
+                "PortalTesting", "Postgres", "Reactor", "Referrals", "Security", "Telemetry",
+                "Tenancy",
             ],
             swiftSettings: strict
         ),
