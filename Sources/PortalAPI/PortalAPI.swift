@@ -38,6 +38,7 @@ public final class PortalAPI: Sendable {
             Self.sessionEndpoints(configuration: configuration, accounts: accounts)
             + Self.registrationEndpoints(accounts: accounts)
             + Self.tokenEndpoints(accounts: accounts)
+            + Self.siteEndpoints(pool: pool)
             + [Self.documentEndpoint(document)]
         document.store(OpenAPIDocument.render(endpoints, configuration: configuration))
         self.endpoints = endpoints
