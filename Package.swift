@@ -77,7 +77,8 @@ let package = Package(
         .executableTarget(
             name: "portalctl",
             dependencies: [
-                "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy", "Telemetry",
+                "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy",
+                "Telemetry",
             ],
             swiftSettings: strict
         ),
@@ -143,7 +144,8 @@ let package = Package(
             name: "PortalAPITests",
             dependencies: [
                 "Accounts", "Audit", "HTTP", "Migrations", "Notifications", "PortalAPI",
-                "PortalTesting", "Postgres", "Reactor", "Security", "Telemetry", "Tenancy",
+                "PortalTesting", "Postgres", "Reactor", "Referrals", "Security", "Telemetry",
+                "Tenancy",
             ],
             swiftSettings: strict
         ),

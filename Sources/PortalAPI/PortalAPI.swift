@@ -2,6 +2,7 @@ import Accounts
 import Foundation
 import HTTP
 import Postgres
+import Referrals
 import Synchronization
 import Tenancy
 
@@ -38,6 +39,7 @@ public final class PortalAPI: Sendable {
             Self.sessionEndpoints(configuration: configuration, accounts: accounts)
             + Self.registrationEndpoints(accounts: accounts)
             + Self.tokenEndpoints(accounts: accounts)
+            + Self.procedureEndpoints(catalogue: ProcedureCatalogue(pool: pool))
             + Self.siteEndpoints(pool: pool)
             + [Self.documentEndpoint(document)]
         document.store(OpenAPIDocument.render(endpoints, configuration: configuration))

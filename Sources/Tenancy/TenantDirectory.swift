@@ -39,3 +39,11 @@ enum TenantDirectory {
         }
     }
 }
+
+extension TenantID {
+    /// Whether `slug` has the shape of a tenant slug: 1 to 63 lower-case letters, digits and
+    /// inner hyphens, as the portal's host name label uses it.
+    public static func isValidSlug(_ slug: String) -> Bool {
+        TenantDirectory.isPossibleSlug(slug)
+    }
+}

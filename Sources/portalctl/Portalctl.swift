@@ -6,6 +6,9 @@ enum Portalctl {
     static let commands: [Subcommand] = [
         MigrateCommand.subcommand,
         AuditCommand.subcommand,
+        TenantCommand.subcommand,
+        OrganisationCommand.subcommand,
+        UserCommand.subcommand,
         ImportCommand.subcommand,
     ]
 
