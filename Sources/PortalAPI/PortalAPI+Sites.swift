@@ -104,9 +104,8 @@ struct NearestQuery {
             case "postcode", "procedure":
                 errors.append(.init(pointer: name, message: "is given more than once"))
             default:
-                errors.append(
-                    .init(
-                        pointer: String(name.prefix(40)), message: "is not a known query parameter"))
+                let pointer = String(name.prefix(40))
+                errors.append(.init(pointer: pointer, message: "is not a known query parameter"))
             }
         }
         if postcode == nil && !errors.contains(where: { $0.pointer == "postcode" }) {

@@ -33,8 +33,8 @@ public struct SiteFile: Sendable {
         do {
             records = try CSVReader.records(text)
         } catch {
-            throw SiteImportError(
-                "the file is not CSV", issues: error.issues.map { .init(line: $0.line, $0.message) })
+            let issues = error.issues.map { SiteImportError.Issue(line: $0.line, $0.message) }
+            throw SiteImportError("the file is not CSV", issues: issues)
         }
         guard let header = records.first else {
             throw SiteImportError("the file is empty: it needs a header row")

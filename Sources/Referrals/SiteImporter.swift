@@ -41,7 +41,8 @@ public enum SiteImporter {
                 }
             }
             guard issues.isEmpty else {
-                throw SiteImportError("the sites file has errors; nothing was changed", issues: issues)
+                throw SiteImportError(
+                    "the sites file has errors; nothing was changed", issues: issues)
             }
 
             var summary = SiteImportSummary()
@@ -144,7 +145,9 @@ public enum SiteImporter {
                 RETURNING (xmax = 0)
                 """)
         }
-        return try Self.decoding { () throws(PostgresError) in try rows.first?.decode(Bool.self, at: 0) ?? false }
+        return try Self.decoding { () throws(PostgresError) in
+            try rows.first?.decode(Bool.self, at: 0) ?? false
+        }
     }
 
     /// Replaces the site's offers with `procedures`; returns how many.

@@ -55,7 +55,8 @@ struct SiteRecordReader {
         let town = self.text("town", limit: 100)
         let postcode = Postcode(self.value("postcode"))
         if postcode == nil {
-            self.problem("postcode", "\"\(self.value("postcode").prefix(20))\" is not a UK postcode")
+            let text = self.value("postcode").prefix(20)
+            self.problem("postcode", "\"\(text)\" is not a UK postcode")
         }
 
         var modalities: [Modality] = []

@@ -22,9 +22,11 @@ extension PortalAPISuites {
                     attribution, postcodes)
                 VALUES ('codepoint', 'Ordnance Survey Code-Point Open',
                         'Open Government Licence v3.0',
-                        'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/',
-                        '{"Contains OS data © Crown copyright and database right 2025",
-                          "Contains Royal Mail data © Royal Mail copyright and database right 2025"}',
+                        'https://www.nationalarchives.gov.uk/doc/open-government-licence/'
+                        'version/3/',
+                        ARRAY['Contains OS data © Crown copyright and database right 2025',
+                              'Contains Royal Mail data © Royal Mail copyright and database '
+                              'right 2025'],
                         5);
                 INSERT INTO reference.postcodes (postcode, positional_quality, latitude, longitude,
                     source)
