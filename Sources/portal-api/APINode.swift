@@ -14,6 +14,8 @@ struct APINode {
     let database: DatabasePools?
     /// Delivers the outbox, when a database and an SMTP relay are configured.
     let outboxWorker: OutboxWorker?
+    /// Removes spent sign-in rows, when a database is configured.
+    let retention: SignInRetention?
 
     init(
         configuration: APIConfiguration, portal: PortalConfiguration, mail: MailSettings?,
@@ -42,6 +44,8 @@ struct APINode {
                 configuration: portal, accounts: accounts, pool: { database.pool() })
             try api.mount(into: &router)
 
+            self.retention = SignInRetention(
+                pool: database.pools[0], logger: logger.with("component", "retention"))
             self.outboxWorker = mail.map { mail in
                 OutboxWorker(
                     pool: database.pools[0],
@@ -51,6 +55,7 @@ struct APINode {
         } else {
             self.database = nil
             self.outboxWorker = nil
+            self.retention = nil
         }
 
         self.server = try HTTPServer(

@@ -48,13 +48,18 @@ do {
     let delivery = node.outboxWorker.map { worker in
         Task(executorPreference: group.loops[0]) { await worker.run() }
     }
+    let retention = node.retention.map { retention in
+        Task(executorPreference: group.loops[0]) { await retention.run() }
+    }
 
     let watcher = try SignalWatcher(signals: [SIGTERM, SIGINT], loop: group.loops[0]) { signal in
         logger.info("stopping", [("signal", .int(Int64(signal)))])
         Task {
             await node.server.shutdown()
             delivery?.cancel()
+            retention?.cancel()
             await delivery?.value
+            await retention?.value
             await node.database?.close()
             stopped.signal()
         }
