@@ -4,6 +4,7 @@ import Notifications
 import PortalAPI
 import Postgres
 import Reactor
+import Referrals
 import Telemetry
 
 /// The pieces of one API node: the application's routes, the readiness check and the
@@ -16,6 +17,8 @@ struct APINode {
     let outboxWorker: OutboxWorker?
     /// Removes spent sign-in rows, when a database is configured.
     let retention: SignInRetention?
+    /// Removes idempotency keys past their 24 hours, when a database is configured.
+    let keyPurge: IdempotencyKeyPurge?
 
     init(
         configuration: APIConfiguration, portal: PortalConfiguration, mail: MailSettings?,
@@ -46,6 +49,8 @@ struct APINode {
 
             self.retention = SignInRetention(
                 pool: database.pools[0], logger: logger.with("component", "retention"))
+            self.keyPurge = IdempotencyKeyPurge(
+                pool: database.pools[0], logger: logger.with("component", "referrals"))
             self.outboxWorker = mail.map { mail in
                 OutboxWorker(
                     pool: database.pools[0],
@@ -56,6 +61,7 @@ struct APINode {
             self.database = nil
             self.outboxWorker = nil
             self.retention = nil
+            self.keyPurge = nil
         }
 
         self.server = try HTTPServer(

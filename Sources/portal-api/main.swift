@@ -51,6 +51,9 @@ do {
     let retention = node.retention.map { retention in
         Task(executorPreference: group.loops[0]) { await retention.run() }
     }
+    let purge = node.keyPurge.map { purge in
+        Task(executorPreference: group.loops[0]) { await purge.run() }
+    }
 
     let watcher = try SignalWatcher(signals: [SIGTERM, SIGINT], loop: group.loops[0]) { signal in
         logger.info("stopping", [("signal", .int(Int64(signal)))])
@@ -58,8 +61,10 @@ do {
             await node.server.shutdown()
             delivery?.cancel()
             retention?.cancel()
+            purge?.cancel()
             await delivery?.value
             await retention?.value
+            await purge?.value
             await node.database?.close()
             stopped.signal()
         }
