@@ -84,7 +84,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "portal-api",
-            dependencies: ["Accounts", "HTTP", "Notifications", "PortalAPI", "Postgres", "Telemetry"],
+            dependencies: [
+                "Accounts", "HTTP", "Notifications", "PortalAPI", "Postgres", "Referrals",
+                "Telemetry",
+            ],
             swiftSettings: strict
         ),
 

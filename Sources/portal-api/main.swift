@@ -48,13 +48,18 @@ do {
     let delivery = node.outboxWorker.map { worker in
         Task(executorPreference: group.loops[0]) { await worker.run() }
     }
+    let purge = node.keyPurge.map { purge in
+        Task(executorPreference: group.loops[0]) { await purge.run() }
+    }
 
     let watcher = try SignalWatcher(signals: [SIGTERM, SIGINT], loop: group.loops[0]) { signal in
         logger.info("stopping", [("signal", .int(Int64(signal)))])
         Task {
             await node.server.shutdown()
             delivery?.cancel()
+            purge?.cancel()
             await delivery?.value
+            await purge?.value
             await node.database?.close()
             stopped.signal()
         }
