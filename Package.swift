@@ -107,6 +107,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "procedure-search-bench",
+            dependencies: [
+                "Accounts", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
+                "Reactor", "Referrals", "Security", "Telemetry", "Tenancy",
+            ],
+            path: "bench/procedure-search",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
         // libFuzzer target for the HTTP request parser (scripts/fuzz-http); a plain build
         // makes a tool that replays saved inputs.
         .executableTarget(
