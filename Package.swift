@@ -84,7 +84,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "portal-api",
-            dependencies: ["Accounts", "HTTP", "Notifications", "PortalAPI", "Postgres", "Telemetry"],
+            dependencies: [
+                "Accounts", "HTTP", "Notifications", "PortalAPI", "Postgres", "Referrals",
+                "Telemetry",
+            ],
             swiftSettings: strict
         ),
 
@@ -100,6 +103,17 @@ let package = Package(
             name: "password-hash-bench",
             dependencies: ["Security"],
             path: "bench/password-hash",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "procedure-search-bench",
+            dependencies: [
+                "Accounts", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
+                "Reactor", "Referrals", "Security", "Telemetry", "Tenancy",
+            ],
+            path: "bench/procedure-search",
             exclude: ["run"],
             swiftSettings: strict
         ),

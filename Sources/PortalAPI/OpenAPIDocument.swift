@@ -55,6 +55,7 @@ enum OpenAPIDocument {
                     "name": "sites",
                     "description": "Scanning sites, and the nearest offering a procedure",
                 ],
+                ["name": "referrals", "description": "Referring patients and tracking referrals"],
                 ["name": "operations", "description": "Health, readiness, metrics, this document"],
             ],
             "paths": .object(paths),

@@ -4,7 +4,7 @@ import Accounts
 enum OpenAPISchemas {
     static let all: JSONValue = .object(
         Self.problem + Self.session + Self.registration + Self.tokens + Self.procedures
-            + Self.sites + [
+            + Self.sites + Self.referrals + [
                 ("OpenAPIDocument", ["type": "object", "description": "An OpenAPI 3.1 document"])
             ])
 

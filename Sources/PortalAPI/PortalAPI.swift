@@ -41,6 +41,7 @@ public final class PortalAPI: Sendable {
             + Self.tokenEndpoints(accounts: accounts)
             + Self.procedureEndpoints(catalogue: ProcedureCatalogue(pool: pool))
             + Self.siteEndpoints(pool: pool)
+            + Self.referralEndpoints(referrals: Referrals(pool: pool))
             + [Self.documentEndpoint(document)]
         document.store(OpenAPIDocument.render(endpoints, configuration: configuration))
         self.endpoints = endpoints

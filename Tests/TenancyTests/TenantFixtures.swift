@@ -10,6 +10,8 @@ struct TenantFixtures {
     let site = UUID()
     let user = UUID()
     let procedure = UUID()
+    /// A second user, the delegate of `user`.
+    let delegate = UUID()
     let slug: String
 
     init(slug: String) {
@@ -23,6 +25,7 @@ struct TenantFixtures {
         let site = "'\(self.site.uuidString.lowercased())'"
         let user = "'\(self.user.uuidString.lowercased())'"
         let procedure = "'\(self.procedure.uuidString.lowercased())'"
+        let delegate = "'\(self.delegate.uuidString.lowercased())'"
         let digest = "sha256(gen_random_uuid()::text::bytea)"
         return [
             (
@@ -172,6 +175,67 @@ struct TenantFixtures {
                 """
                 INSERT INTO portal.site_procedures (tenant_id, site_id, procedure_id)
                 VALUES (\(t), \(site), \(procedure));
+                """
+            ),
+            (
+                "patients",
+                """
+                INSERT INTO portal.patients (tenant_id, nhs_number, given_name, family_name,
+                    date_of_birth, stated_gender, address_lines, town, postcode, gp_practice)
+                VALUES (\(t), '9434765919', 'Ann', 'Example', '1960-01-31', '2', '{"1 High St"}',
+                        'Leeds', 'LS1 4AP', 'B86001');
+                """
+            ),
+            (
+                "referral_delegations",
+                """
+                INSERT INTO portal.users (id, tenant_id, organisation_id, full_name, job_title,
+                    email)
+                VALUES (\(delegate), \(t), \(org), 'Nia Nurse', 'Nurse specialist',
+                        'nia.nurse@nhs.net');
+                INSERT INTO portal.referral_delegations (tenant_id, referrer_user_id,
+                    delegate_user_id)
+                VALUES (\(t), \(user), \(delegate));
+                """
+            ),
+            ("safety_rules", "INSERT INTO portal.safety_rules (tenant_id) VALUES (\(t));"),
+            (
+                "referrals",
+                """
+                INSERT INTO portal.referrals (tenant_id, patient_id, referrer_user_id,
+                    submitted_by_user_id, procedure_id, modality, urgency, preferred_site_id,
+                    clinical_history, clinical_question, safety_answers)
+                VALUES (\(t), (SELECT id FROM portal.patients WHERE tenant_id = \(t)), \(user),
+                        \(user), \(procedure), 'MRI', 'routine', \(site), 'Knee pain.',
+                        'Meniscal tear?', '{"mri": {}}');
+                """
+            ),
+            (
+                "patient_demographics_history",
+                """
+                INSERT INTO portal.patient_demographics_history (tenant_id, patient_id,
+                    referral_id, given_name, family_name, date_of_birth, stated_gender,
+                    address_lines, town, postcode, gp_practice, recorded_by)
+                SELECT \(t), r.patient_id, r.id, 'Ann', 'Example', '1960-01-31', '2',
+                       '{"1 High St"}', 'Leeds', 'LS1 4AP', 'B86001', \(user)
+                FROM portal.referrals r WHERE r.tenant_id = \(t);
+                """
+            ),
+            (
+                "referral_events",
+                """
+                INSERT INTO portal.referral_events (tenant_id, referral_id, to_state,
+                    actor_user_id)
+                SELECT \(t), r.id, 'submitted', \(user)
+                FROM portal.referrals r WHERE r.tenant_id = \(t);
+                """
+            ),
+            (
+                "idempotency_keys",
+                """
+                INSERT INTO portal.idempotency_keys (tenant_id, user_id, key, request_hash,
+                    response_status, response_body)
+                VALUES (\(t), \(user), 'fixture-key', \(digest), 201, '{}');
                 """
             ),
         ]

@@ -48,7 +48,7 @@ struct WithTenantTests {
                     let rows = try await transaction.query("SELECT id FROM portal.users")
                     return try rows.map { try $0.decode(UUID.self, at: 0) }
                 }
-                #expect(seen == [fixtures.user])
+                #expect(Set(seen) == [fixtures.user, fixtures.delegate])
             }
 
             // The one connection went back to the pool without a tenant.
@@ -78,7 +78,8 @@ struct WithTenantTests {
                 }
             }
         }
-        let title = try await database.psql("SELECT job_title FROM portal.users;")
+        let title = try await database.psql(
+            "SELECT job_title FROM portal.users WHERE id = '\(fixtures.user)';")
         #expect(title == "Consultant")
     }
 
@@ -91,7 +92,9 @@ struct WithTenantTests {
         try await self.withPool(database) { pool throws in
             let resolved = try await pool.tenant(forSlug: "alliance")
             #expect(resolved == TenantID(fixtures.tenant))
-            let refusals = [("nobody", TenancyError.Code.unknownTenant), ("Bad Slug", .invalidSlug)]
+            let refusals = [
+                ("nobody", TenancyError.Code.unknownTenant), ("Bad Slug", .invalidSlug),
+            ]
             for (slug, code) in refusals {
                 do throws(TenancyError) {
                     _ = try await pool.tenant(forSlug: slug)
