@@ -108,6 +108,17 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "procedure-search-bench",
+            dependencies: [
+                "Accounts", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
+                "Reactor", "Referrals", "Security", "Telemetry", "Tenancy",
+            ],
+            path: "bench/procedure-search",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
             name: "referrals-bench",
             dependencies: [
                 "Accounts", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
