@@ -8,7 +8,9 @@ public struct SiteEntry: Sendable, Equatable {
 
     /// Which procedures the site offers.
     public enum Offer: Sendable, Equatable {
-        /// Every active catalogue procedure of the site's modalities.
+        /// Every active catalogue procedure of the site's modalities. Resolved when the file
+        /// is imported: a procedure added to the catalogue later is offered from the next
+        /// sites import on, not at once.
         case all
         /// These SNOMED CT concept ids.
         case procedures([String])

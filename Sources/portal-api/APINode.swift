@@ -15,6 +15,8 @@ struct APINode {
     let database: DatabasePools?
     /// Delivers the outbox, when a database and an SMTP relay are configured.
     let outboxWorker: OutboxWorker?
+    /// Removes spent sign-in rows, when a database is configured.
+    let retention: SignInRetention?
     /// Removes idempotency keys past their 24 hours, when a database is configured.
     let keyPurge: IdempotencyKeyPurge?
 
@@ -45,6 +47,8 @@ struct APINode {
                 configuration: portal, accounts: accounts, pool: { database.pool() })
             try api.mount(into: &router)
 
+            self.retention = SignInRetention(
+                pool: database.pools[0], logger: logger.with("component", "retention"))
             self.keyPurge = IdempotencyKeyPurge(
                 pool: database.pools[0], logger: logger.with("component", "referrals"))
             self.outboxWorker = mail.map { mail in
@@ -56,6 +60,7 @@ struct APINode {
         } else {
             self.database = nil
             self.outboxWorker = nil
+            self.retention = nil
             self.keyPurge = nil
         }
 
