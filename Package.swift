@@ -97,6 +97,17 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "referrals-bench",
+            dependencies: [
+                "Accounts", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
+                "Reactor", "Referrals", "Security", "Telemetry", "Tenancy",
+            ],
+            path: "bench/referrals",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
             name: "password-hash-bench",
             dependencies: ["Security"],
             path: "bench/password-hash",
