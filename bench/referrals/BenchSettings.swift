@@ -9,9 +9,11 @@ struct BenchSettings: Sendable {
     var threads = 2
     /// The sides take turns this many times each (HTTP, pgbench, HTTP, ...), so that a
     /// change in the machine's load during the run falls on both alike; medians are reported.
-    var rounds = 5
+    /// Short rounds, many of them: on a shared machine other work comes in bursts of tens of
+    /// seconds, and only a fine alternation spreads a burst over both sides.
+    var rounds = 9
     /// Length of each measured round.
-    var roundSeconds = 10
+    var roundSeconds = 5
     /// An unmeasured round of each side first, to fill caches and prepare statements.
     var warmUpSeconds = 3
     /// Share of referrals for a patient the tenant already has (the rest are new patients).

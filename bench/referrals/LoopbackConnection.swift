@@ -31,7 +31,8 @@ final class LoopbackConnection {
             throw BenchFailure("could not connect to 127.0.0.1:\(port): errno \(errno)")
         }
         var one: Int32 = 1
-        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let size = socklen_t(MemoryLayout<Int32>.size)
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, size)
         self.socket = socket
     }
 

@@ -62,7 +62,8 @@ struct PgbenchScript {
     private mutating func statements(
         _ statements: [LoggedStatement], _ values: Varying
     ) throws -> String {
-        let patientSource = try Self.source(of: values.patient, table: "portal.patients", statements)
+        let patientSource = try Self.source(
+            of: values.patient, table: "portal.patients", statements)
         let referralSource = try Self.source(
             of: values.referral, table: "portal.referrals", statements)
 

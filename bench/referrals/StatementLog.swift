@@ -58,9 +58,8 @@ enum StatementLog {
         let bytes = Array(line.utf8.prefix(24))
         guard bytes.count == 24, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20,
             bytes[13] == 0x3A, bytes[19] == 0x2E,
-            let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]")
+            line.firstIndex(of: "[") != nil, let close = line.firstIndex(of: "]")
         else { return nil }
-        _ = open
         let rest = line[line.index(after: close)...].dropFirst()
         guard let at = rest.firstIndex(of: "@"), let space = rest.firstIndex(of: " ") else {
             return ("", String(rest))

@@ -97,6 +97,7 @@ struct World: Sendable {
         _ clients: [(user: UUID, token: String, csrf: String)]
     ) throws -> String {
         let t = "'\(tenant)'"
+        let o = "'\(organisation.uuidString.lowercased())'"
         var users: [String] = []
         var roles: [String] = []
         var sessions: [String] = []
@@ -106,7 +107,7 @@ struct World: Sendable {
             let token = Hex.encode(try SessionToken.storageDigest(of: client.token))
             let csrf = Hex.encode(try SessionToken.storageDigest(of: client.csrf))
             users.append(
-                "(\(user), \(t), '\(organisation.uuidString.lowercased())', 'Referrer \(index)', "
+                "(\(user), \(t), \(o), 'Referrer \(index)', "
                     + "'Consultant orthopaedic surgeon', 'referrer\(index)@nhs.test', 'active')")
             roles.append("(\(t), \(user), 'referrer')")
             sessions.append(
@@ -114,14 +115,16 @@ struct World: Sendable {
             bench.append("(\(index), \(user), '\\x\(token)')")
         }
         return """
-            INSERT INTO portal.tenants (id, name, slug) VALUES (\(t), 'Alliance Imaging', '\(Self.slug)');
+            INSERT INTO portal.tenants (id, name, slug)
+            VALUES (\(t), 'Alliance Imaging', '\(Self.slug)');
             INSERT INTO portal.organisations
                 (id, tenant_id, kind, ods_code, name, address_lines, town, postcode)
-            VALUES ('\(organisation.uuidString.lowercased())', \(t), 'referring_organisation', 'RR8',
+            VALUES (\(o), \(t), 'referring_organisation', 'RR8',
                     'Leeds Teaching Hospitals', ARRAY['Great George Street'], 'Leeds', 'LS1 3EX'),
                    ('\(site.uuidString.lowercased())', \(t), 'scanning_site', 'NT401',
                     'Leeds Imaging Centre', ARRAY['2 Beckett Street'], 'Leeds', 'LS9 7TF');
-            INSERT INTO portal.users (id, tenant_id, organisation_id, full_name, job_title, email, state)
+            INSERT INTO portal.users
+                (id, tenant_id, organisation_id, full_name, job_title, email, state)
             VALUES \(users.joined(separator: ",\n    "));
             INSERT INTO portal.user_roles (tenant_id, user_id, role)
             VALUES \(roles.joined(separator: ", "));
