@@ -91,6 +91,16 @@ enum Report {
                 + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?")
                 .split(separator: " ").prefix(3).joined(separator: " ")
                 + " (other work on the machine skews throughput, not CPU per request)")
+        // Each HTTP round and the pgbench round right after it share the machine's load of
+        // that moment; their ratios show how much of the spread is the machine's.
+        let paired = zip(http.rounds, pgbench.rounds).map {
+            $0.throughput / max($1.throughput, 1e-9)
+        }
+        let median = paired.sorted()[(paired.count - 1) / 2]
+        say(
+            "per-round ratios: "
+                + paired.map { String(format: "%.2f", $0) }.joined(separator: " ")
+                + String(format: " (median %.2f)", median))
         let ratio = http.throughput / max(pgbench.throughput, 1e-9)
         say("referral API / pgbench throughput ratio: \(String(format: "%.2f", ratio))")
     }
