@@ -84,7 +84,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "portal-api",
-            dependencies: ["Accounts", "HTTP", "Notifications", "PortalAPI", "Postgres", "Telemetry"],
+            dependencies: [
+                "Accounts", "HTTP", "Notifications", "PortalAPI", "Postgres", "Referrals",
+                "Telemetry",
+            ],
             swiftSettings: strict
         ),
 
@@ -97,20 +100,31 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "password-hash-bench",
+            dependencies: ["Security"],
+            path: "bench/password-hash",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "procedure-search-bench",
+            dependencies: [
+                "Accounts", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
+                "Reactor", "Referrals", "Security", "Telemetry", "Tenancy",
+            ],
+            path: "bench/procedure-search",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
             name: "referrals-bench",
             dependencies: [
                 "Accounts", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
                 "Reactor", "Referrals", "Security", "Telemetry", "Tenancy",
             ],
             path: "bench/referrals",
-            exclude: ["run"],
-            swiftSettings: strict
-        ),
-
-        .executableTarget(
-            name: "password-hash-bench",
-            dependencies: ["Security"],
-            path: "bench/password-hash",
             exclude: ["run"],
             swiftSettings: strict
         ),
@@ -155,7 +169,8 @@ let package = Package(
             name: "PortalAPITests",
             dependencies: [
                 "Accounts", "Audit", "HTTP", "Migrations", "Notifications", "PortalAPI",
-                "PortalTesting", "Postgres", "Reactor", "Security", "Telemetry", "Tenancy",
+                "PortalTesting", "Postgres", "Reactor", "Referrals", "Security", "Telemetry",
+                "Tenancy",
             ],
             swiftSettings: strict
         ),

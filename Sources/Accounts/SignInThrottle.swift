@@ -4,10 +4,8 @@ import Tenancy
 
 /// Counts failed passwords and codes per account (the e-mail typed, whether or not such a
 /// user exists) and per remote address in `portal.sign_in_throttles`, so that every API
-/// node sees the same counts, and locks a subject that goes over its limit.
-///
-/// Shortcomings: attempts refused while a lock holds are not audited (only the lock's start
-/// is), and spent windows and challenges are never purged (no clean-up job yet).
+/// node sees the same counts, and locks a subject that goes over its limit. Rows whose window
+/// and lock are long over are removed by `SignInRetention`.
 struct SignInThrottle: Sendable {
     /// A subject that is locked, and for how many more seconds.
     struct Lockout: Sendable, Equatable {

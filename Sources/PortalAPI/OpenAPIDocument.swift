@@ -51,6 +51,10 @@ enum OpenAPIDocument {
                 ["name": "sessions", "description": "Signing in and out"],
                 ["name": "registration", "description": "Asking for an account, and decisions"],
                 ["name": "api-tokens", "description": "Tokens for system clients"],
+                [
+                    "name": "sites",
+                    "description": "Scanning sites, and the nearest offering a procedure",
+                ],
                 ["name": "referrals", "description": "Referring patients and tracking referrals"],
                 ["name": "operations", "description": "Health, readiness, metrics, this document"],
             ],

@@ -3,9 +3,10 @@ import Accounts
 /// The component schemas of the OpenAPI document: request bodies, responses and Problem.
 enum OpenAPISchemas {
     static let all: JSONValue = .object(
-        Self.problem + Self.session + Self.registration + Self.tokens + Self.referrals + [
-            ("OpenAPIDocument", ["type": "object", "description": "An OpenAPI 3.1 document"])
-        ])
+        Self.problem + Self.session + Self.registration + Self.tokens + Self.procedures
+            + Self.sites + Self.referrals + [
+                ("OpenAPIDocument", ["type": "object", "description": "An OpenAPI 3.1 document"])
+            ])
 
     static let problem: [(String, JSONValue)] = [
         (

@@ -39,6 +39,8 @@ public final class PortalAPI: Sendable {
             Self.sessionEndpoints(configuration: configuration, accounts: accounts)
             + Self.registrationEndpoints(accounts: accounts)
             + Self.tokenEndpoints(accounts: accounts)
+            + Self.procedureEndpoints(catalogue: ProcedureCatalogue(pool: pool))
+            + Self.siteEndpoints(pool: pool)
             + Self.referralEndpoints(referrals: Referrals(pool: pool))
             + [Self.documentEndpoint(document)]
         document.store(OpenAPIDocument.render(endpoints, configuration: configuration))

@@ -101,8 +101,6 @@ struct ONSPDColumns {
             if record.countryCode != "N92000002" {
                 record.grid = try PostcodeFields.grid(value(self.eastings), value(self.northings))
             }
-        } else {
-            record.positionalQuality = 90
         }
         return record
     }

@@ -3,35 +3,34 @@ import Foundation
 /// Reads a postcode source file line by line into `PostcodeRecord`s. Both formats keep one
 /// record a line, with fields that may be double-quoted but never hold a line break, so a
 /// line is split on its own and a fault names its line.
-public struct PostcodeFile: Sendable {
+public struct PostcodeFile {
     public let path: String
     public let source: PostcodeSource
-    private let bytes: [UInt8]
-    /// Where the next line starts, and its 1-based number.
-    private var start: Int
+    private var lines: FileLines
     private var lineNumber = 0
     private var onspd: ONSPDColumns?
 
-    /// Reads the whole file; a file that cannot be read is an error naming it.
+    /// Opens the file; a file that cannot be opened is an error naming it.
     public init(path: String, source: PostcodeSource) throws(PostcodeImportError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let lines = FileLines(path: path) else {
             throw PostcodeImportError(file: path, "cannot be read")
         }
         self.path = path
         self.source = source
-        self.bytes = Array(data)
-        self.start = self.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        self.lines = lines
     }
 
     /// The next record in file order; nil at the end. A bad line throws, naming it.
     public mutating func next() throws(PostcodeImportError) -> PostcodeRecord? {
-        while self.start < self.bytes.endIndex {
-            let end =
-                self.bytes[self.start...].firstIndex(of: UInt8(ascii: "\n")) ?? self.bytes.endIndex
-            var line = self.bytes[self.start..<end]
-            self.start = end < self.bytes.endIndex ? end + 1 : end
+        while true {
+            let read: ArraySlice<UInt8>?
+            do {
+                read = try self.lines.next()
+            } catch {
+                throw PostcodeImportError(file: self.path, "cannot be read: \(error)")
+            }
+            guard let line = read else { break }
             self.lineNumber += 1
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
             if line.allSatisfy({ $0 == UInt8(ascii: " ") }) { continue }
 
             do {

@@ -2,6 +2,8 @@ import Foundation
 
 /// A referral as the referrer sends it (`POST /api/v1/referrals`): the minimum dataset.
 /// Every member is optional here so that every missing and wrong field is named together.
+/// Shortcoming: a value of the wrong JSON type (a string for `egfr`) fails decoding first,
+/// and that answer names that one field only.
 public struct ReferralForm: Sendable, Codable {
     /// For a delegate: the referrer they act for. A referrer leaves it out (or names
     /// themself).

@@ -31,6 +31,8 @@ enum ReferralStatements {
 
     /// 2. What the form names: the procedure, the site, the postcode, whether the referrer
     /// is one and the submitter may act for them, and the tenant's safety thresholds.
+    /// Shortcoming: nothing manages `portal.referral_delegations` yet (no endpoint, no
+    /// portalctl command); an operator inserts a referrer's delegates.
     static func facts(
         procedure: UUID?, site: UUID?, postcode: String?, referrer: UUID, submitter: UUID
     ) -> PostgresQuery {

@@ -24,10 +24,13 @@ extension Referrals {
                 return replay
             }
 
-            let referrer = form.referrerID.flatMap(UUID.init(uuidString:)) ?? actor.userID
+            // A malformed referrerID is left for validation to name; entitlement is checked
+            // for the referrer the form names, or the actor when it names none.
+            let named = form.referrerID.map(UUID.init(uuidString:))
+            let referrer = (named ?? actor.userID) ?? actor.userID
             let facts = try await Self.facts(
                 form, referrer: referrer, submitter: actor.userID, today: today, in: transaction)
-            guard facts.entitled else {
+            guard facts.entitled || named == .some(nil) else {
                 throw ReferralsError(
                     .forbidden,
                     referrer == actor.userID

@@ -80,6 +80,9 @@ extension Referrals {
         }
     }
 
+    /// The page query. Shortcoming: the name filter (ILIKE '%part%') has no index behind
+    /// it and reads every referral of the reader; fine for one clinician's referrals, not
+    /// for a search across a tenant.
     static func listQuery(
         _ filter: ReferralFilter, archive: Bool, reader: UUID
     ) -> PostgresQuery {

@@ -29,6 +29,14 @@ public struct SNOMEDConceptID: Hashable, Sendable, Codable, CustomStringConverti
         try container.encode(self.value)
     }
 
+    /// The id made of `stem` (5 to 17 digits, no leading zero) and its check digit; for
+    /// making ids of test and benchmark catalogues. Nil for a stem of another shape.
+    public init?(stem: String) {
+        let digits = stem.compactMap(\.wholeNumberValue)
+        guard digits.count == stem.count, stem.allSatisfy(\.isASCII) else { return nil }
+        self.init(stem + String(Self.checkDigit(for: digits)))
+    }
+
     /// The Verhoeff check digit that makes `digits` followed by it valid.
     static func checkDigit(for digits: [Int]) -> Int {
         var check = 0

@@ -4,6 +4,7 @@ import Notifications
 import PortalAPI
 import Postgres
 import Reactor
+import Referrals
 import Telemetry
 
 /// The pieces of one API node: the application's routes, the readiness check and the
@@ -14,6 +15,10 @@ struct APINode {
     let database: DatabasePools?
     /// Delivers the outbox, when a database and an SMTP relay are configured.
     let outboxWorker: OutboxWorker?
+    /// Removes spent sign-in rows, when a database is configured.
+    let retention: SignInRetention?
+    /// Removes idempotency keys past their 24 hours, when a database is configured.
+    let keyPurge: IdempotencyKeyPurge?
 
     init(
         configuration: APIConfiguration, portal: PortalConfiguration, mail: MailSettings?,
@@ -42,6 +47,10 @@ struct APINode {
                 configuration: portal, accounts: accounts, pool: { database.pool() })
             try api.mount(into: &router)
 
+            self.retention = SignInRetention(
+                pool: database.pools[0], logger: logger.with("component", "retention"))
+            self.keyPurge = IdempotencyKeyPurge(
+                pool: database.pools[0], logger: logger.with("component", "referrals"))
             self.outboxWorker = mail.map { mail in
                 OutboxWorker(
                     pool: database.pools[0],
@@ -51,6 +60,8 @@ struct APINode {
         } else {
             self.database = nil
             self.outboxWorker = nil
+            self.retention = nil
+            self.keyPurge = nil
         }
 
         self.server = try HTTPServer(

@@ -48,13 +48,23 @@ do {
     let delivery = node.outboxWorker.map { worker in
         Task(executorPreference: group.loops[0]) { await worker.run() }
     }
+    let retention = node.retention.map { retention in
+        Task(executorPreference: group.loops[0]) { await retention.run() }
+    }
+    let purge = node.keyPurge.map { purge in
+        Task(executorPreference: group.loops[0]) { await purge.run() }
+    }
 
     let watcher = try SignalWatcher(signals: [SIGTERM, SIGINT], loop: group.loops[0]) { signal in
         logger.info("stopping", [("signal", .int(Int64(signal)))])
         Task {
             await node.server.shutdown()
             delivery?.cancel()
+            retention?.cancel()
+            purge?.cancel()
             await delivery?.value
+            await retention?.value
+            await purge?.value
             await node.database?.close()
             stopped.signal()
         }

@@ -51,6 +51,7 @@ enum ImportCommand {
                 return "procedures: \(summary)"
             }),
         PostcodesImport.kind,
+        SitesImport.kind,
     ]
 
     static let subcommand = Subcommand(
@@ -112,6 +113,9 @@ enum ImportCommand {
             return ExitStatus.success
         } catch let error as PostcodeImportError {
             Console.error("portalctl import \(kind.name): \(error); nothing was changed")
+            return ExitStatus.failure
+        } catch let error as SiteImportError {
+            Console.error("portalctl import \(kind.name): \(error)")
             return ExitStatus.failure
         } catch let error as ProcedureCatalogueError {
             Console.error("portalctl import \(kind.name): \(error.message); nothing was changed")

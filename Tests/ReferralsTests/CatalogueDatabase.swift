@@ -3,6 +3,7 @@ import Migrations
 import PortalTesting
 import Postgres
 import Reactor
+import Referrals
 import Telemetry
 import Tenancy
 
@@ -73,5 +74,42 @@ struct CatalogueDatabase {
             await connection.close()
             throw error
         }
+    }
+}
+
+extension CatalogueDatabase {
+    /// Runs `body` with a catalogue over a pool of portal_app connections, as an API node has.
+    func withCatalogue<Result>(
+        _ body: (ProcedureCatalogue) async throws -> Result
+    ) async throws -> Result {
+        let loop = try EventLoop(name: "referrals-pool")
+        defer { loop.shutdown() }
+        let connection = PostgresConfiguration(
+            connectionString: self.cluster.connectionString(
+                database: self.name, user: "portal_app", password: nil),
+            applicationName: "referrals-tests")
+        let pool = try PostgresPool(
+            configuration: PostgresPoolConfiguration(connection: connection), on: loop,
+            logger: Self.logger)
+        do {
+            let result = try await body(ProcedureCatalogue(pool: { pool }))
+            await pool.close()
+            return result
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
+    /// A database whose tenant `alliance` holds the 51 real procedures; `other` has none.
+    static func withRealCatalogue() async throws -> (CatalogueDatabase, TenantID, TenantID) {
+        let database = try await CatalogueDatabase.migrated()
+        let tenant = try await database.addTenant(slug: "alliance")
+        let other = try await database.addTenant(slug: "other")
+        let file = try ProcedureCatalogueFile.load(path: Self.realCatalogue)
+        _ = try await database.withConnection { connection in
+            try await ProcedureImporter.load(file, tenant: tenant, connection: connection)
+        }
+        return (database, tenant, other)
     }
 }

@@ -24,5 +24,7 @@ import Testing
     func checkDigit() {
         let stem = "24164100".map { Int(String($0))! }
         #expect(SNOMEDConceptID.checkDigit(for: stem) == 4)
+        #expect(SNOMEDConceptID(stem: "24164100")?.value == "241641004")
+        #expect(SNOMEDConceptID(stem: "0241") == nil && SNOMEDConceptID(stem: "2416x") == nil)
     }
 }

@@ -33,8 +33,9 @@ func measured(
 }
 
 let settings = BenchSettings.fromEnvironment()
-let world = try await World.create(
-    settings, repository: FileManager.default.currentDirectoryPath)
+let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let world = try await World.create(settings, repository: repository)
 do {
     let captured = try await Capture.run(world: world, settings: settings)
     var script = PgbenchScript()
