@@ -51,6 +51,7 @@ enum OpenAPIDocument {
                 ["name": "sessions", "description": "Signing in and out"],
                 ["name": "registration", "description": "Asking for an account, and decisions"],
                 ["name": "api-tokens", "description": "Tokens for system clients"],
+                ["name": "procedures", "description": "Searching the procedure catalogue"],
                 [
                     "name": "sites",
                     "description": "Scanning sites, and the nearest offering a procedure",

@@ -9,18 +9,19 @@ import Tenancy
 /// A search is one statement: PostgreSQL's full-text search over each procedure's
 /// `search_vector` (English stemming, each typed word also as a prefix, misspelt words
 /// widened to the catalogue words within an edit or two of them), ranked by `ts_rank` plus
-/// pg_trgm's similarity of the name to the typed text; a SNOMED CT id or NICIP code typed
-/// whole puts that procedure first, alone. When every word together finds nothing, any
-/// word will do.
+/// pg_trgm's similarity of the name and of the body site to the typed text; a SNOMED CT
+/// id or NICIP code typed whole puts that procedure first, alone. When every word together
+/// finds nothing, any word will do.
 ///
 /// Under row-level security PostgreSQL may use an index only for leakproof operators, and
 /// neither `@@` nor pg_trgm's are, so each search reads the tenant's whole catalogue (through
-/// the `tenant_id` index, see `preferIndexes`) rather than the GIN indexes; 5,000
-/// procedures take about two milliseconds. For the same
-/// reason misspellings are not matched with trigram similarity row by row (tens of
-/// microseconds a row) but against the catalogue's vocabulary, which each instance keeps
-/// per tenant for `vocabularyLifetime`: a word new to the catalogue is corrected towards
-/// only after that (it is found when typed correctly at once).
+/// the `tenant_id` index, see `preferIndexes`) rather than the GIN indexes: the search
+/// statement's time grows with the catalogue, a few milliseconds for 5,000 procedures (a
+/// table of search terms with a b-tree index would make it independent of the size). For
+/// the same reason misspellings are not matched with trigram similarity row by row (tens
+/// of microseconds a row) but against the catalogue's vocabulary, which each instance
+/// keeps per tenant for `vocabularyLifetime`: a word new to the catalogue is corrected
+/// towards only after that (it is found when typed correctly at once).
 public final class ProcedureCatalogue: Sendable {
     /// How long a tenant's vocabulary is used before it is read again.
     public static let vocabularyLifetime: Duration = .seconds(60)

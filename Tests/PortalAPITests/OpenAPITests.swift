@@ -50,6 +50,16 @@ extension PortalAPISuites {
                     documented.subtracting(routed).subtracting(Self.operationsPaths).isEmpty,
                     "documented but not routed: \(documented.subtracting(routed))")
                 #expect(Self.operationsPaths.isSubset(of: documented))
+
+                let declared = Set(
+                    (document["tags"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+                var used: Set<String> = []
+                for item in (document["paths"] as? [String: [String: Any]] ?? [:]).values {
+                    for operation in item.values {
+                        used.formUnion((operation as? [String: Any])?["tags"] as? [String] ?? [])
+                    }
+                }
+                #expect(used == declared, "undeclared: \(used.subtracting(declared))")
             }
         }
 

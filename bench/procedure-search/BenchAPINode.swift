@@ -3,7 +3,6 @@ import HTTP
 import PortalAPI
 import Postgres
 import Reactor
-import Referrals
 import Telemetry
 
 /// The portal API served in this process as portal-api serves it: an event loop group, a
@@ -13,7 +12,6 @@ struct BenchAPINode {
     let group: EventLoopGroup
     let pools: [PostgresPool]
     let server: HTTPServer
-    let catalogue: ProcedureCatalogue
 
     static func start(connectionString: String) async throws -> BenchAPINode {
         let logger = Logger(label: "procedure-search-bench", level: .warning)
@@ -44,9 +42,7 @@ struct BenchAPINode {
                 host: "127.0.0.1", port: 0, accessLogLevel: .debug),
             group: group, responder: router, logger: logger)
         try server.start()
-        return BenchAPINode(
-            group: group, pools: pools, server: server,
-            catalogue: ProcedureCatalogue(pool: pool))
+        return BenchAPINode(group: group, pools: pools, server: server)
     }
 
     func stop() async {
