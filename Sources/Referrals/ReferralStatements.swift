@@ -63,8 +63,19 @@ enum ReferralStatements {
         """
     }
 
-    /// 3. Creates the patient for a new NHS number; no row when the tenant has one already
-    /// (after waiting for a concurrent first referral for the same number to finish).
+    /// 3. The record of a known NHS number (most referrals are for a known patient).
+    static func findPatient(_ nhsNumber: NHSNumber) -> PostgresQuery {
+        """
+        SELECT id, given_name, family_name, date_of_birth::text, stated_gender, phenotypic_sex,
+               array_to_json(address_lines)::text, town, postcode, mobile, email, gp_practice
+        FROM portal.patients
+        WHERE nhs_number = \(nhsNumber.digits)
+        """
+    }
+
+    /// 3b. Creates the patient for a new NHS number; no row when the tenant has one already
+    /// (after waiting for a concurrent first referral for the same number to finish, whose
+    /// record 3 then reads again).
     static func createPatient(_ patient: ValidPatient) -> PostgresQuery {
         """
         INSERT INTO portal.patients (
@@ -78,16 +89,6 @@ enum ReferralStatements {
                 \(patient.gpPractice))
         ON CONFLICT (tenant_id, nhs_number) DO NOTHING
         RETURNING id
-        """
-    }
-
-    /// 3b. The record of a known NHS number.
-    static func findPatient(_ nhsNumber: NHSNumber) -> PostgresQuery {
-        """
-        SELECT id, given_name, family_name, date_of_birth::text, stated_gender, phenotypic_sex,
-               array_to_json(address_lines)::text, town, postcode, mobile, email, gp_practice
-        FROM portal.patients
-        WHERE nhs_number = \(nhsNumber.digits)
         """
     }
 
@@ -105,25 +106,35 @@ enum ReferralStatements {
         """
     }
 
-    /// 4. The referral itself.
+    /// 4. The referral itself and the first event of its history, `submitted`.
     static func insertReferral(
         _ referral: ValidReferral, patient: UUID, referrer: UUID, submitter: UUID,
-        differences: [String]
+        onBehalfOf: UUID?, differences: [String]
     ) throws -> PostgresQuery {
         let safety = try ReferralJSON.text(referral.safety)
         let reasons = try ReferralJSON.text(referral.reviewReasons)
         return """
-            INSERT INTO portal.referrals (
-                tenant_id, patient_id, referrer_user_id, submitted_by_user_id, procedure_id,
-                modality, urgency, preferred_site_id, clinical_history, clinical_question,
-                safety_answers, review_reasons, demographic_differences)
-            VALUES (portal.current_tenant(), \(patient), \(referrer), \(submitter),
-                    \(referral.procedure.id), \(referral.modality.rawValue),
-                    \(referral.urgency.rawValue), \(referral.preferredSiteID),
-                    \(referral.clinicalHistory), \(referral.clinicalQuestion), \(safety)::jsonb,
-                    \(reasons)::jsonb,
-                    ARRAY(SELECT jsonb_array_elements_text(\(Self.json(differences))::jsonb)))
-            RETURNING id, created_at
+            WITH referral AS (
+                INSERT INTO portal.referrals (
+                    tenant_id, patient_id, referrer_user_id, submitted_by_user_id, procedure_id,
+                    modality, urgency, preferred_site_id, clinical_history, clinical_question,
+                    safety_answers, review_reasons, demographic_differences)
+                VALUES (portal.current_tenant(), \(patient), \(referrer), \(submitter),
+                        \(referral.procedure.id), \(referral.modality.rawValue),
+                        \(referral.urgency.rawValue), \(referral.preferredSiteID),
+                        \(referral.clinicalHistory), \(referral.clinicalQuestion),
+                        \(safety)::jsonb, \(reasons)::jsonb,
+                        ARRAY(SELECT jsonb_array_elements_text(\(Self.json(differences))::jsonb)))
+                RETURNING id, created_at
+            ), event AS (
+                INSERT INTO portal.referral_events (
+                    tenant_id, referral_id, from_state, to_state, actor_user_id,
+                    on_behalf_of_user_id)
+                SELECT portal.current_tenant(), id, NULL, 'submitted', \(submitter),
+                       \(onBehalfOf)::uuid
+                FROM referral
+            )
+            SELECT id, created_at FROM referral
             """
     }
 
@@ -148,19 +159,7 @@ enum ReferralStatements {
         """
     }
 
-    /// 6. The first event of the referral's history.
-    static func insertSubmittedEvent(
-        referral: UUID, actor: UUID, onBehalfOf: UUID?
-    ) -> PostgresQuery {
-        """
-        INSERT INTO portal.referral_events (
-            tenant_id, referral_id, from_state, to_state, actor_user_id, on_behalf_of_user_id)
-        VALUES (portal.current_tenant(), \(referral), NULL, 'submitted', \(actor),
-                \(onBehalfOf))
-        """
-    }
-
-    /// 7. The answer, kept with the key for replays.
+    /// 6. The answer, kept with the key for replays.
     static func storeAnswer(
         user: UUID, key: IdempotencyKey, status: Int, body: String, path: String
     ) -> PostgresQuery {

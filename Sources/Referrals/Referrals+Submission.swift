@@ -45,6 +45,7 @@ extension Referrals {
             let rows = try await transaction.query(
                 try ReferralStatements.insertReferral(
                     valid, patient: match.id, referrer: referrer, submitter: actor.userID,
+                    onBehalfOf: onBehalfOf,
                     differences: match.comparison?.identityDifferences ?? []))
             guard let row = rows.first else { throw ReferralsError.unavailable(Self.noRow) }
             let (id, createdAt) = try row.decode((UUID, Date).self)
@@ -55,9 +56,6 @@ extension Referrals {
                         valid.patient, patientID: match.id, referral: id,
                         differences: match.comparison?.differences ?? [], by: actor.userID))
             }
-            _ = try await transaction.query(
-                ReferralStatements.insertSubmittedEvent(
-                    referral: id, actor: actor.userID, onBehalfOf: onBehalfOf))
 
             let answer = SubmittedReferral(
                 id: id.uuidString.lowercased(), state: "submitted",
@@ -174,12 +172,15 @@ extension Referrals {
     private static func matchPatient(
         _ patient: ValidPatient, in transaction: TenantTransaction
     ) async throws -> (id: UUID, comparison: PatientMatch?, lettersOnly: Bool) {
-        let created = try await transaction.query(ReferralStatements.createPatient(patient))
-        if let row = created.first {
-            return (try row.decode(UUID.self, at: 0), nil, patient.lettersOnly)
+        var rows = try await transaction.query(ReferralStatements.findPatient(patient.nhsNumber))
+        if rows.isEmpty {
+            let created = try await transaction.query(ReferralStatements.createPatient(patient))
+            if let row = created.first {
+                return (try row.decode(UUID.self, at: 0), nil, patient.lettersOnly)
+            }
+            // A concurrent first referral created the record meanwhile.
+            rows = try await transaction.query(ReferralStatements.findPatient(patient.nhsNumber))
         }
-
-        let rows = try await transaction.query(ReferralStatements.findPatient(patient.nhsNumber))
         guard let row = rows.first else { throw ReferralsError.unavailable(Self.noRow) }
         let record = try StoredPatient(row: row)
         let match = PatientMatch(stated: patient, record: record)
