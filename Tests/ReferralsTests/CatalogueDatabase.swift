@@ -7,26 +7,10 @@ import Referrals
 import Telemetry
 import Tenancy
 
-/// A fresh database on the shared test cluster with the repository's migrations applied,
-/// reached as the superuser (psql, or a connection for the importer) or as portal_app.
-struct CatalogueDatabase {
-    static let logger = Logger(label: "referrals-tests", level: .error)
+/// The tests' migrated database (PortalTesting's), with what the catalogue tests add to it.
+typealias CatalogueDatabase = MigratedDatabase
 
-    let cluster: TestCluster
-    let name: String
-
-    /// Creates the database and applies every migration in the repository.
-    static func migrated() async throws -> CatalogueDatabase {
-        let cluster = try await TestCluster.shared()
-        let name = try await cluster.createDatabase()
-        let folder = Self.repository.appendingPathComponent("migrations").path
-        let set = try MigrationSet.load(directory: folder)
-        _ = try await Migrator.withConnection(
-            databaseURL: cluster.connectionString(database: name), logger: Self.logger
-        ) { try await $0.migrate(set) }
-        return CatalogueDatabase(cluster: cluster, name: name)
-    }
-
+extension MigratedDatabase {
     static var repository: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -40,11 +24,6 @@ struct CatalogueDatabase {
     /// The superuser's URL, as an operator passes it to `portalctl`.
     var url: String { self.cluster.connectionString(database: self.name) }
 
-    @discardableResult
-    func psql(_ sql: String) async throws -> String {
-        try await self.cluster.psql(sql, database: self.name)
-    }
-
     /// Adds a tenant with `slug` and returns its id.
     func addTenant(slug: String) async throws -> TenantID {
         let id = UUID()
@@ -53,27 +32,11 @@ struct CatalogueDatabase {
         return TenantID(id)
     }
 
-    /// Runs `body` with a connection as `user` (loopback trusts), on a loop of its own.
+    /// Runs `body` with a superuser connection (the importer's) on a loop of its own.
     func withConnection<Result>(
-        as user: String = "postgres", _ body: (PostgresConnection) async throws -> Result
+        _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let loop = try EventLoop(name: "referrals-test")
-        defer { loop.shutdown() }
-
-        let configuration = PostgresConfiguration(
-            connectionString: self.cluster.connectionString(
-                database: self.name, user: user, password: nil),
-            applicationName: "referrals-tests")
-        let connection = try await PostgresConnection.connect(
-            configuration, on: loop, logger: Self.logger)
-        do {
-            let result = try await body(connection)
-            await connection.close()
-            return result
-        } catch {
-            await connection.close()
-            throw error
-        }
+        try await self.withConnection(as: "postgres", body)
     }
 }
 
