@@ -91,9 +91,11 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // What the benchmarks share: CPU accounting of each side.
+        .target(name: "BenchSupport", path: "bench/support", swiftSettings: strict),
         .executableTarget(
             name: "postgres-bench",
-            dependencies: ["Postgres", "PortalTesting", "Reactor", "Telemetry"],
+            dependencies: ["BenchSupport", "Postgres", "PortalTesting", "Reactor", "Telemetry"],
             path: "bench/postgres",
             exclude: ["run"],
             swiftSettings: strict
@@ -110,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "procedure-search-bench",
             dependencies: [
-                "Accounts", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
+                "Accounts", "BenchSupport", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
                 "Reactor", "Referrals", "Security", "Telemetry", "Tenancy",
             ],
             path: "bench/procedure-search",
@@ -121,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "referrals-bench",
             dependencies: [
-                "Accounts", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
+                "Accounts", "BenchSupport", "HTTP", "Migrations", "PortalAPI", "PortalTesting", "Postgres",
                 "Reactor", "Referrals", "Security", "Telemetry", "Tenancy",
             ],
             path: "bench/referrals",

@@ -2,6 +2,7 @@
 // workload: each transaction is a prepared INSERT ... RETURNING id and a SELECT by that id,
 // run by 16 concurrent clients. Prints throughput and latency for both, and the ratio last.
 
+import BenchSupport
 import Foundation
 import PortalTesting
 
@@ -10,14 +11,14 @@ import PortalTesting
 func measured(
     _ postmaster: Int32, children: Bool, _ side: () async throws -> BenchResult
 ) async throws -> BenchResult {
-    let serverBefore = CPUTime.server(postmaster: postmaster)
-    let clientBefore = CPUTime.process(children: children)
+    let serverBefore = CPUTime.postgres(postmaster: postmaster)
+    let clientBefore = CPUTime.process(children ? .children : .process)
 
     var result = try await side()
     try await Task.sleep(for: .milliseconds(500))
 
-    result.serverCPU = CPUTime.server(postmaster: postmaster) - serverBefore
-    result.clientCPU = CPUTime.process(children: children) - clientBefore
+    result.serverCPU = CPUTime.postgres(postmaster: postmaster) - serverBefore
+    result.clientCPU = CPUTime.process(children ? .children : .process) - clientBefore
     return result
 }
 

@@ -5,6 +5,7 @@
 // The CPU time per request, API and PostgreSQL, is printed too: on a machine busy with
 // other work the latency stretches, the CPU time does not.
 
+import BenchSupport
 import Foundation
 import Migrations
 import PortalTesting
@@ -70,7 +71,7 @@ do {
 
     // The API over HTTP: warm up, check an answer, then measure.
     let postmaster = cluster.postmasterPID ?? 0
-    let serverBefore = CPUTime.server(postmaster: postmaster)
+    let serverBefore = CPUTime.postgres(postmaster: postmaster)
     let deadline = ContinuousClock.now + settings.timeLimit
     typealias Outcome = (Latencies, [String: Latencies], Bool, Double)
     let outcome: Result<Outcome, any Error> = await onThread {
@@ -93,7 +94,7 @@ do {
             var byQuery: [String: Latencies] = [:]
             var finished = true
             let processBefore = CPUTime.process()
-            let clientBefore = CPUTime.process(threadOnly: true)
+            let clientBefore = CPUTime.process(.thread)
             for n in 0..<settings.requests {
                 if n % 100 == 0, ContinuousClock.now > deadline {
                     finished = false
@@ -109,7 +110,7 @@ do {
                 all.add(elapsed)
                 byQuery[query, default: Latencies()].add(elapsed)
             }
-            let clientCPU = CPUTime.process(threadOnly: true) - clientBefore
+            let clientCPU = CPUTime.process(.thread) - clientBefore
             let api = CPUTime.process() - processBefore - clientCPU
             return .success((all, byQuery, finished, api))
         } catch {
@@ -122,7 +123,7 @@ do {
     await node.stop()
     try await Task.sleep(for: .milliseconds(500))
     let requestsSent = Double(settings.warmUp + 1 + http.count)
-    let serverCPU = (CPUTime.server(postmaster: postmaster) - serverBefore) / requestsSent
+    let serverCPU = (CPUTime.postgres(postmaster: postmaster) - serverBefore) / requestsSent
     await cluster.remove()
 
     print("queries: \(queries.count) kinds in turn, one keep-alive connection, API token")

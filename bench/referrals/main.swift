@@ -2,6 +2,7 @@
 // captured from the API's own statements, on the same throwaway cluster at the same
 // concurrency. The sides take turns; medians of their rounds are compared, ratio last.
 
+import BenchSupport
 import Foundation
 import PortalTesting
 import Reactor
@@ -21,14 +22,14 @@ func measured(
 ) async throws -> SideResult {
     let postgres = CPUTime.postgres(postmaster: postmaster)
     let own = CPUTime.process()
-    let children = CPUTime.process(children: true)
+    let children = CPUTime.process(.children)
 
     var result = try await side()
     try await Task.sleep(for: .milliseconds(300))
 
     result.postgresCPU = CPUTime.postgres(postmaster: postmaster) - postgres
     result.apiCPU = CPUTime.process() - own
-    result.clientCPU = CPUTime.process(children: true) - children
+    result.clientCPU = CPUTime.process(.children) - children
     return result
 }
 

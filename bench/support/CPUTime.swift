@@ -4,13 +4,24 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// CPU time spent, in seconds, read from the kernel: the load-independent side of the
-/// comparison, since on a busy machine throughput also depends on the scheduler's favour.
-enum CPUTime {
+/// CPU time spent, in seconds, read from the kernel: what a side of a benchmark costs
+/// whatever else the machine is doing, next to throughput and latency, which a busy machine
+/// stretches.
+public enum CPUTime {
+    /// Whose CPU time `process(_:)` reads.
+    public enum Scope: Sendable {
+        /// This whole process.
+        case process
+        /// This process's children that have been waited for (pgbench, a load generator).
+        case children
+        /// The calling thread only.
+        case thread
+    }
+
     /// PostgreSQL's CPU time so far: the postmaster's own, that of its exited children
-    /// (pgbench's backends, the pools' closed connections) and that of its live children
-    /// (the API's pooled backends, which outlive a round).
-    static func postgres(postmaster pid: Int32) -> Double {
+    /// (pgbench's backends, closed pool connections) and that of its live children (pooled
+    /// backends that outlive a round).
+    public static func postgres(postmaster pid: Int32) -> Double {
         guard let own = Self.ticks(pid, fields: 11...14) else { return 0 }
         let path = "/proc/\(pid)/task/\(pid)/children"
         let children = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
@@ -19,11 +30,15 @@ enum CPUTime {
         return (own + live) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// This process's CPU time so far, or that of its waited-for children.
-    static func process(children: Bool = false) -> Double {
+    /// The CPU time so far of `scope`.
+    public static func process(_ scope: Scope = .process) -> Double {
         var usage = rusage()
-        let who = children ? RUSAGE_CHILDREN : RUSAGE_SELF
-        getrusage(__rusage_who_t(who.rawValue), &usage)
+        switch scope {
+        case .process: getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        case .children: getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        // RUSAGE_THREAD is 1 on Linux; Glibc's module does not name it.
+        case .thread: getrusage(__rusage_who_t(1), &usage)
+        }
         let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return user + system
