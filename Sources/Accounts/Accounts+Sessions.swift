@@ -7,7 +7,8 @@ import Tenancy
 extension Accounts {
     /// The signed-in user whose session token this is, or nil when the session is unknown,
     /// revoked, idle for longer than the idle timeout or past its absolute end. A session
-    /// that is accepted counts as used now.
+    /// that is accepted counts as used now, recorded to the minute (so the idle timeout may
+    /// end a session up to a minute early, and most requests write nothing).
     public func session(
         token: String, tenant: TenantID
     ) async throws(AccountsError) -> SignedInUser? {
@@ -17,11 +18,17 @@ extension Accounts {
         return try await self.inTenant(tenant) { transaction in
             let rows = try await transaction.query(
                 """
-                UPDATE portal.sessions SET last_seen_at = now()
-                WHERE token_hash = \(try Secrets.digest(token)) AND revoked_at IS NULL
-                  AND absolute_expires_at > now()
-                  AND last_seen_at > now() - make_interval(secs => \(idle))
-                RETURNING id
+                WITH live AS (
+                    SELECT id, last_seen_at FROM portal.sessions
+                    WHERE token_hash = \(try Secrets.digest(token)) AND revoked_at IS NULL
+                      AND absolute_expires_at > now()
+                      AND last_seen_at > now() - make_interval(secs => \(idle))
+                ), touched AS (
+                    UPDATE portal.sessions AS s SET last_seen_at = now()
+                    FROM live
+                    WHERE s.id = live.id AND live.last_seen_at < now() - interval '1 minute'
+                )
+                SELECT id FROM live
                 """)
             guard !rows.isEmpty else { return nil }
             return try await Self.sessionUser(token: token, in: transaction)
