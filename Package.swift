@@ -63,6 +63,7 @@ let package = Package(
             dependencies: ["Audit", "Notifications", "Postgres", "Security", "Telemetry", "Tenancy"],
             swiftSettings: strict
         ),
+        .target(name: "Replication", dependencies: ["Security"], swiftSettings: strict),
         .target(
             name: "Referrals",
             dependencies: ["Audit", "Postgres", "Security", "Telemetry", "Tenancy"],
@@ -176,6 +177,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "ReplicationTests", dependencies: ["Replication"], swiftSettings: strict),
         .testTarget(
             name: "ReferralsTests",
             dependencies: [
