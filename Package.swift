@@ -63,7 +63,7 @@ let package = Package(
             dependencies: ["Audit", "Notifications", "Postgres", "Security", "Telemetry", "Tenancy"],
             swiftSettings: strict
         ),
-        .target(name: "Replication", dependencies: ["Security"], swiftSettings: strict),
+        .target(name: "Replication", dependencies: ["CZlib", "Security"], swiftSettings: strict),
         .target(
             name: "Referrals",
             dependencies: ["Audit", "Postgres", "Security", "Telemetry", "Tenancy"],

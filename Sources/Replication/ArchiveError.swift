@@ -3,6 +3,8 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// The name is not one PostgreSQL archives.
         case invalidName = "invalid-name"
+        /// A setting is out of its range (a compression level, say).
+        case invalidArgument = "invalid-argument"
         /// A file of that name is stored with other bytes; it is never overwritten.
         case conflict
         /// The stored bytes no longer match the checksum stored with them.
