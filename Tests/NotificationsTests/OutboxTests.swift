@@ -142,7 +142,10 @@ struct OutboxTests {
             #expect(try await worker.runOnce() == OutboxWorker.Pass(), "not due yet")
 
             try await database.psql(
-                "UPDATE portal.outbox SET next_attempt_at = now() WHERE reference = '\(reference)';")
+                """
+                UPDATE portal.outbox SET next_attempt_at = now()
+                WHERE reference = '\(reference)';
+                """)
             #expect(try await self.passWhenDue(worker) == OutboxWorker.Pass(claimed: 1, sent: 1))
             #expect(try await self.row(database, reference)[0...1] == ["sent", "2"])
             #expect(try sink.received().count == 1)

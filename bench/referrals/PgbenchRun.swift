@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import PortalTesting
 
@@ -38,36 +39,12 @@ enum PgbenchRun {
                 "pgbench failed:\n\(output.standardError.suffix(3000))\n\(output.standardOutput)")
         }
 
-        let latencies = try Self.loggedLatencies(in: folder)
-        guard let tps = Self.reportedThroughput(output.standardOutput), !latencies.isEmpty else {
+        let latencies = try PgbenchReport.latencies(in: folder)
+        guard let tps = PgbenchReport.throughput(output.standardOutput), !latencies.isEmpty else {
             throw BenchFailure("could not read pgbench's report:\n\(output.standardOutput)")
         }
         return SideResult(
             requests: latencies.count, seconds: Double(latencies.count) / tps,
             latencies: latencies)
-    }
-
-    /// The `tps = ...` figure, which leaves out the time spent connecting.
-    private static func reportedThroughput(_ report: String) -> Double? {
-        for line in report.split(separator: "\n") where line.hasPrefix("tps = ") {
-            return Double(line.dropFirst(6).prefix { $0 != " " })
-        }
-        return nil
-    }
-
-    /// Latencies (third column, microseconds) of every transaction in the log files.
-    private static func loggedLatencies(in folder: String) throws -> [Double] {
-        var latencies: [Double] = []
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder)
-        where file.hasPrefix("log") {
-            let text = try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8)
-            for line in text.split(separator: "\n") {
-                let fields = line.split(separator: " ")
-                if fields.count >= 3, let latency = Double(fields[2]) {
-                    latencies.append(latency)
-                }
-            }
-        }
-        return latencies
     }
 }
