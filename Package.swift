@@ -132,6 +132,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "wal-compression-bench",
+            dependencies: ["BenchSupport", "PortalTesting", "Replication"],
+            path: "bench/wal-compression",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
         // libFuzzer target for the HTTP request parser (scripts/fuzz-http); a plain build
         // makes a tool that replays saved inputs.
         .executableTarget(

@@ -2,10 +2,12 @@ import CZlib
 
 /// zlib compression of archived files for the trip between sites. WAL compresses well (a
 /// segment is often mostly zero-filled), and the link between data centres is the scarce
-/// resource, but compressing must keep up with the WAL a busy primary writes: level 1 keeps
-/// most of level 6's saving for a fraction of its CPU.
+/// resource, but compressing must keep up with the WAL a busy primary writes. Measured on
+/// real pgbench WAL (`bench/wal-compression/run`, 8 segments): level 1 leaves 7.0% of the
+/// size at 295 MiB/s of CPU, level 6 6.2% at 83 MiB/s, level 9 6.2% at 13 MiB/s; level 1
+/// keeps nearly all the saving for 28% of level 6's CPU.
 public enum SegmentCompression {
-    /// The level used for shipping.
+    /// The level used for shipping (see the measurement above).
     public static let defaultLevel: Int32 = 1
 
     /// The largest file it will inflate: a WAL segment is at most 1 GiB (16 MiB by default);
