@@ -7,13 +7,7 @@ import Testing
 @Suite("portalctl audit verify")
 struct PortalctlAuditTests {
     /// The `portalctl` built next to the running test bundle.
-    static var portalctl: String {
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: executable).deletingLastPathComponent()
-            .appendingPathComponent("portalctl").path
-    }
+    static var portalctl: String { BuiltProduct.path("portalctl") }
 
     func run(_ arguments: [String]) async throws -> CommandOutput {
         try await ProcessRunner.run(

@@ -102,11 +102,7 @@ extension PortalAPISuites {
         static func portalctl(
             _ url: String, _ arguments: [String], password: String? = nil
         ) async throws -> CommandOutput {
-            let executable =
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                ?? CommandLine.arguments[0]
-            let portalctl = URL(fileURLWithPath: executable).deletingLastPathComponent()
-                .appendingPathComponent("portalctl").path
+            let portalctl = BuiltProduct.path("portalctl")
             return try await ProcessRunner.run(
                 "/bin/sh", ["-c", "printf '%s\\n' \"$PASSWORD\" | \"$@\"", "sh", portalctl] + arguments,
                 environment: ["PORTAL_DB_URL": url, "PASSWORD": password ?? ""],
