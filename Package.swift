@@ -64,6 +64,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Replication", dependencies: ["CZlib", "Security"], swiftSettings: strict),
+        .target(name: "Topology", swiftSettings: strict),
         .target(
             name: "Referrals",
             dependencies: ["Audit", "Postgres", "Security", "Telemetry", "Tenancy"],
@@ -195,6 +196,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(
             name: "SecurityTests",
