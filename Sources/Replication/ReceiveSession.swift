@@ -44,6 +44,7 @@ struct ReceiveSession {
             }
             logger.warning("protocol violation", [("error", .string(error.message))])
             try? channel.send(.failure, text: error.message, until: .now + .seconds(2))
+            channel.closeAfterRefusal()
         }
     }
 
