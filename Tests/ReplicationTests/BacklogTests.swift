@@ -49,6 +49,17 @@ struct BacklogTests {
                 .compactMap { line in expected.keys.first { line.contains($0) } }
             #expect(stored == expected.keys.sorted(), "oldest first")
             #expect(try ReplicatorSites.metric("replicator_shipped_files_total", port: port) == 6)
+            #expect(
+                try ReplicatorSites.metric("replicator_shipped_bytes_total", port: port)
+                    == 1_200_000)
+            #expect(
+                try ReplicatorSites.metric("replicator_wal_generated_bytes_total", port: port)
+                    == 1_200_000)
+            let text = try HTTPGet.text(port: port, path: "/metrics")
+            #expect(
+                text.contains("replicator_last_shipped_info{file=\"\(expected.keys.max()!)\"} 1"))
+            #expect(text.contains("replicator_wal_generation_bytes_per_second "))
+            #expect(text.contains("replicator_shipping_bytes_per_second "))
         }
     }
 }

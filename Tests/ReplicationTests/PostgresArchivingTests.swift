@@ -41,6 +41,8 @@ struct PostgresArchivingTests {
                     compared += 1
                 }
                 #expect(compared >= 4)
+                let failed = try await cluster.psql("SELECT failed_count FROM pg_stat_archiver;")
+                #expect(failed == "0", "every push PostgreSQL made succeeded")
 
                 // The standby's side: fetch re-verifies and hands the file over.
                 let first = archived[0]

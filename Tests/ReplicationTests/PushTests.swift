@@ -33,6 +33,11 @@ struct PushTests {
             let retried = try await sites.push(name)
             #expect(retried.status == 3)
             try sites.verifyArchive([name: original])
+
+            // Both daemons stop cleanly on SIGTERM.
+            #expect(await sites.shipper?.terminate() == 0)
+            #expect(await sites.receiver?.terminate() == 0)
+            #expect(!FileManager.default.fileExists(atPath: sites.controlSocket))
         }
     }
 

@@ -162,14 +162,26 @@ final class ReplicatorSites: @unchecked Sendable {
             atPath: self.walDirectory + "/archive_status/\(name).ready", contents: Data())
     }
 
-    /// Varied bytes that still compress a little, like WAL.
+    /// Varied bytes that still compress a little, like WAL: a pseudo-random 64 KiB block
+    /// for `seed`, repeated with each copy numbered, so every file and block differs.
     static func walBytes(_ count: Int, seed: UInt64) -> [UInt8] {
         var state = seed &* 6_364_136_223_846_793_005 &+ 1
-        return (0..<count).map { index in
-            if index % 4 == 3 { return 0 }
+        var block = [UInt8](repeating: 0, count: 65_536)
+        for index in stride(from: 0, to: block.count, by: 4) {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return UInt8(truncatingIfNeeded: state >> 33)
+            block[index] = UInt8(truncatingIfNeeded: state >> 33)
+            block[index + 1] = UInt8(truncatingIfNeeded: state >> 41)
+            block[index + 2] = UInt8(truncatingIfNeeded: state >> 49)
         }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        var copy: UInt64 = 0
+        while bytes.count < count {
+            withUnsafeBytes(of: copy.littleEndian) { block.replaceSubrange(0..<8, with: $0) }
+            bytes.append(contentsOf: block.prefix(count - bytes.count))
+            copy += 1
+        }
+        return bytes
     }
 
     static func segmentName(_ number: Int, timeline: Int = 1) -> String {
