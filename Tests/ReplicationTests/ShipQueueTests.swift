@@ -65,3 +65,24 @@ import Testing
         )
     }
 }
+
+/// Segment names in order, across the wrap of the segment number into the log number.
+@Suite struct SegmentSequenceTests {
+    @Test("the next segment wraps as PostgreSQL names them, for the segment size given")
+    func next() {
+        let mib16 = 16 << 20
+        #expect(
+            WALFileName("000000010000000000000003")!.nextSegment(segmentSize: mib16)?.name
+                == "000000010000000000000004")
+        #expect(
+            WALFileName("0000000200000000000000FF")!.nextSegment(segmentSize: mib16)?.name
+                == "000000020000000100000000")
+        #expect(
+            WALFileName("00000001000000000000003F")!.nextSegment(segmentSize: 64 << 20)?.name
+                == "000000010000000100000000")
+        #expect(WALFileName("00000002.history")!.nextSegment(segmentSize: mib16) == nil)
+        #expect(
+            WALFileName("000000010000000000000003")!.nextSegment(segmentSize: 1_000_000) == nil,
+            "not a power of two")
+    }
+}
