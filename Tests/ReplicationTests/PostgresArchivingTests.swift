@@ -2,12 +2,24 @@ import Foundation
 import PortalTesting
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A real PostgreSQL primary whose archive_command is `portal-replicator push`.
 @Suite("archiving a real primary")
 struct PostgresArchivingTests {
     @Test("PostgreSQL archives through the daemon; site B's files match pg_wal; fetch returns them")
     func realPrimary() async throws {
         try await ReplicatorSites.with { sites in
+            // As at a real site B: the archive and fetch's spool belong to PostgreSQL's
+            // account, and fetch runs as that account (restore_command).
+            let account = try Self.serverAccount()
+            for folder in [sites.folder + "/archive", sites.spool, sites.folder + "/standby"] {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true)
+                if let account { chown(folder, account.uid, account.gid) }
+            }
             try await sites.startReceiver()
             let command =
                 "\(ReplicatorSites.executable) push --config \(sites.siteA) %p %f"
@@ -46,8 +58,8 @@ struct PostgresArchivingTests {
 
                 // The standby's side: fetch re-verifies and hands the file over.
                 let first = archived[0]
-                let restored = sites.folder + "/RECOVERYXLOG"
-                let fetched = try await sites.fetch(first, to: restored)
+                let restored = sites.folder + "/standby/RECOVERYXLOG"
+                let fetched = try await Self.fetchAsServer(sites, first, to: restored, account)
                 #expect(fetched.status == 0, "\(fetched.standardError)")
                 #expect(
                     FileManager.default.contents(atPath: restored)
@@ -57,13 +69,35 @@ struct PostgresArchivingTests {
                 try await ReplicatorSites.waitFor("the next segment staged") {
                     FileManager.default.fileExists(atPath: sites.spool + "/" + next)
                 }
-                let second = try await sites.fetch(next, to: restored)
+                let second = try await Self.fetchAsServer(sites, next, to: restored, account)
                 #expect(second.status == 0)
                 #expect(
                     FileManager.default.contents(atPath: restored)
                         == FileManager.default.contents(atPath: sites.archive + "/" + next))
             }
         }
+    }
+
+    /// PostgreSQL's account when the tests run as root (the server cannot run as root).
+    static func serverAccount() throws -> (uid: UInt32, gid: UInt32)? {
+        guard getuid() == 0 else { return nil }
+        guard let entry = getpwnam("postgres") else { throw SitesError("no postgres account") }
+        return (entry.pointee.pw_uid, entry.pointee.pw_gid)
+    }
+
+    /// `fetch` as restore_command runs it: as PostgreSQL's account.
+    static func fetchAsServer(
+        _ sites: ReplicatorSites, _ name: String, to path: String,
+        _ account: (uid: UInt32, gid: UInt32)?
+    ) async throws -> CommandOutput {
+        let command = [ReplicatorSites.executable, "fetch", "--config", sites.siteB, name, path]
+        guard account != nil else {
+            return try await ProcessRunner.run(command[0], Array(command.dropFirst()))
+        }
+        let runuser =
+            FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser")
+            ? "/usr/sbin/runuser" : "/sbin/runuser"
+        return try await ProcessRunner.run(runuser, ["-u", "postgres", "--"] + command)
     }
 
     static func waitForArchived(_ cluster: TestCluster, atLeast count: Int) async throws {
