@@ -60,6 +60,7 @@ public final class BackgroundProcess: Sendable {
 
 /// A free TCP port on 127.0.0.1 for a server a test starts (not reserved: bind soon).
 public enum LoopbackPort {
+    /// A port that was free a moment ago.
     public static func free() throws -> Int {
         try FreePort.next()
     }

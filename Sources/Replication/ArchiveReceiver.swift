@@ -13,6 +13,7 @@ public final class ArchiveReceiver: Sendable {
     /// More connections than this are closed at once: the shipper opens `streams` of them.
     public static let maximumConnections = 64
 
+    /// The port it listens on (the configured one, or the one picked for port 0).
     public let port: Int
     let archive: WALArchive
     let context: TLSContext
