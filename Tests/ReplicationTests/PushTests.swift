@@ -79,6 +79,11 @@ struct PushTests {
             #expect(sites.archivedNames().isEmpty)
 
             try await sites.startShipper()
+            let second = try await ProcessRunner.run(
+                ReplicatorSites.executable, ["ship", "--config", sites.siteA],
+                timeout: .seconds(15))
+            #expect(second.status == 1, "a second shipper on the same socket refuses to start")
+            #expect(second.standardError.contains("another shipping daemon already answers"))
             for bad in ["../../etc/passwd", "00000001000000000000000G", "RECOVERYXLOG", ""] {
                 let refused = try await ProcessRunner.run(
                     ReplicatorSites.executable,
