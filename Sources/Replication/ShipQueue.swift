@@ -108,6 +108,8 @@ final class ShipQueue: @unchecked Sendable {
 
     private func pick() -> Job? {
         let now = ContinuousClock.now
+        // A history file site B disputes (a conflict) keeps blocking its timeline: its
+        // segments would mix two servers' histories in one archive.
         let historyBarrier = self.order.lazy
             .filter { $0.kind == .history && self.acknowledged[$0] == nil }
             .map(\.timeline).min()
