@@ -78,6 +78,63 @@ struct PostgresArchivingTests {
         }
     }
 
+    @Test("a standby built from the archive alone, through fetch, reaches the primary's position")
+    func standbyFromArchive() async throws {
+        try await ReplicatorSites.with { sites in
+            let account = try Self.serverAccount()
+            for folder in [sites.folder + "/archive", sites.spool] {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true)
+                if let account { chown(folder, account.uid, account.gid) }
+            }
+            try await sites.startReceiver()
+            let push = "\(ReplicatorSites.executable) push --config \(sites.siteA) %p %f"
+            let options = TestCluster.Options(settings: [
+                "archive_mode": "on", "archive_command": "'\(push)'",
+            ])
+            try await TestCluster.with(options) { primary in
+                try sites.useWalDirectory(primary.dataDirectory + "/pg_wal")
+                try await sites.startShipper()
+                try await primary.psql("CREATE TABLE restored (id int, note text);")
+
+                let fetch = "\(ReplicatorSites.executable) fetch --config \(sites.siteB) %f %p"
+                let standby = try await TestCluster.archiveStandby(
+                    of: primary, restoreCommand: fetch)
+                do {
+                    for _ in 1...3 {
+                        try await primary.psql(
+                            "INSERT INTO restored SELECT g, repeat('y', 300) "
+                                + "FROM generate_series(1, 3000) g;")
+                    }
+                    let target = try await primary.psql(
+                        "SELECT pg_walfile_name(pg_current_wal_lsn()), pg_current_wal_lsn();")
+                    try await primary.psql("SELECT pg_switch_wal();")
+                    let lsn = String(target.split(separator: "|")[1])
+
+                    try await Self.waitForReplay(standby, to: lsn)
+                    #expect(try await standby.psql("SELECT count(*) FROM restored;") == "9000")
+                    #expect(try await standby.psql("SELECT pg_is_in_recovery();") == "t")
+                    await standby.remove()
+                } catch {
+                    await standby.remove()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Waits until `standby` has replayed WAL up to `lsn` from the archive.
+    static func waitForReplay(_ standby: TestCluster, to lsn: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(40)
+        while ContinuousClock.now < deadline {
+            let reached = try? await standby.psql(
+                "SELECT pg_last_wal_replay_lsn() >= '\(lsn)'::pg_lsn;")
+            if reached == "t" { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw SitesError("the standby did not replay to \(lsn): \(standby.logTail())")
+    }
+
     /// PostgreSQL's account when the tests run as root (the server cannot run as root).
     static func serverAccount() throws -> (uid: UInt32, gid: UInt32)? {
         guard getuid() == 0 else { return nil }
