@@ -90,7 +90,7 @@ final class ControlServer: Sendable {
                 "push answered",
                 [
                     ("wal.file", .string(name.name)),
-                    ("answer", .string(ControlProtocol.line(answer))),
+                    ("answer", .string(String(ControlProtocol.line(answer).dropLast()))),
                 ])
         } catch {
             answer = .failed(error.message)

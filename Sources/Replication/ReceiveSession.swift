@@ -15,11 +15,12 @@ struct ReceiveSession {
     static let transferLimit = Duration.seconds(120)
 
     func serve(_ descriptor: Int32) {
-        let logger = self.receiver.logger
+        let peer = Sockets.peerAddress(descriptor)
+        let logger = self.receiver.logger.with("peer", .string(peer))
         let channel: FrameChannel
         do {
             channel = try FrameChannel.accept(
-                descriptor: descriptor, context: self.receiver.context, peer: "shipper",
+                descriptor: descriptor, context: self.receiver.context, peer: peer,
                 timeout: .seconds(10))
         } catch {
             logger.warning("connection refused", [("error", .string(error.message))])

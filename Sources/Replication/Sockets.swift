@@ -121,6 +121,23 @@ enum Sockets {
         return fd
     }
 
+    /// The IPv4 address and port of the peer of `fd` ("10.0.0.2:51234"), for logs.
+    static func peerAddress(_ fd: Int32) -> String {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let found = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getpeername(fd, $0, &length) == 0
+            }
+        }
+        guard found, address.sin_family == sa_family_t(AF_INET) else { return "unknown peer" }
+        var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+        inet_ntop(AF_INET, &address.sin_addr, &text, socklen_t(text.count))
+        let host = String(
+            decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "\(host):\(UInt16(bigEndian: address.sin_port))"
+    }
+
     /// Waits until `fd` is readable (or writable) or `deadline` passes; false on timeout.
     static func wait(_ fd: Int32, writable: Bool, until deadline: ContinuousClock.Instant) -> Bool {
         while true {
