@@ -44,6 +44,11 @@ struct BacklogTests {
                 try ReplicatorSites.metric("replicator_backlog_files", port: port) == 0
             }
             try sites.verifyArchive(expected)
+            let shipperLog = sites.shipper?.standardError ?? ""
+            #expect(
+                shipperLog.contains("\"level\":\"warning\"")
+                    && shipperLog.contains("site B unreachable"))
+            #expect(shipperLog.contains("site B reachable again"))
             let stored = (sites.receiver?.standardError ?? "").split(separator: "\n")
                 .filter { $0.contains("\"msg\":\"stored\"") }
                 .compactMap { line in expected.keys.first { line.contains($0) } }
