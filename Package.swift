@@ -80,7 +80,7 @@ let package = Package(
             name: "portalctl",
             dependencies: [
                 "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy",
-                "Telemetry",
+                "Telemetry", "Topology",
             ],
             swiftSettings: strict
         ),
@@ -196,7 +196,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: strict),
+        .testTarget(
+            name: "TopologyTests", dependencies: ["Topology", "PortalTesting"],
+            swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(
             name: "SecurityTests",
