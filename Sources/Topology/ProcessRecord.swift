@@ -23,7 +23,8 @@ public struct ProcessRecord: Codable, Sendable, Equatable {
     }
 
     /// True when the recorded process still runs: same pid, same start time, the program
-    /// among its arguments, and not a zombie.
+    /// among its arguments, and not a zombie. An empty command line (read while the process
+    /// is in the middle of `exec`) goes by the start time alone.
     public var isRunning: Bool {
         var status: Int32 = 0
         _ = waitpid(self.pid, &status, WNOHANG)  // reaps our own child that has ended
@@ -33,7 +34,7 @@ public struct ProcessRecord: Codable, Sendable, Equatable {
             return false
         }
         let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        return arguments.contains(self.program)
+        return arguments.isEmpty || arguments.contains(self.program)
     }
 
     static func startTicks(of pid: Int32) -> UInt64? {

@@ -37,6 +37,7 @@ public struct Supervisor: Sendable {
         _ name: String, _ command: [String], environment: [String: String]
     ) throws(TopologyError) -> ProcessRecord {
         let log = self.state.logFile(name)
+        Self.mark(log, "started by portalctl up: \(command.joined(separator: " "))")
         let pid = try Spawner.spawn(
             self.account.command(command), environment: environment, output: log, errors: log,
             append: true, newSession: true)
@@ -89,6 +90,19 @@ public struct Supervisor: Sendable {
             try? await Task.sleep(for: .milliseconds(50))
         }
         return !record.isRunning
+    }
+
+    /// Appends a line saying what starts now, so that a log's tail after a failure shows
+    /// this start's lines and not an earlier run's.
+    static func mark(_ path: String, _ text: String) {
+        let line = "=== \(Date()) \(text)\n"
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            _ = FileManager.default.createFile(atPath: path, contents: Data(line.utf8))
+            return
+        }
+        handle.seekToEndOfFile()
+        handle.write(Data(line.utf8))
+        try? handle.close()
     }
 
     /// The last lines of a log, for an error message.
