@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "portalctl", targets: ["portalctl"]),
         .executable(name: "portal-api", targets: ["portal-api"]),
+        .executable(name: "portal-replicator", targets: ["portal-replicator"]),
     ],
     targets: [
         // C libraries reached through system-library targets, each with a shim for the
@@ -63,7 +64,11 @@ let package = Package(
             dependencies: ["Audit", "Notifications", "Postgres", "Security", "Telemetry", "Tenancy"],
             swiftSettings: strict
         ),
-        .target(name: "Replication", dependencies: ["CZlib", "Security"], swiftSettings: strict),
+        .target(
+            name: "Replication",
+            dependencies: ["CZlib", "Security", "Telemetry"],
+            swiftSettings: strict
+        ),
         .target(name: "Topology", swiftSettings: strict),
         .target(
             name: "Referrals",
@@ -82,6 +87,11 @@ let package = Package(
                 "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy",
                 "Telemetry", "Topology",
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "portal-replicator",
+            dependencies: ["Replication", "Telemetry"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -187,7 +197,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "ReplicationTests", dependencies: ["Replication"], swiftSettings: strict),
+            name: "ReplicationTests",
+            dependencies: ["PortalTesting", "Replication", "Security", "Telemetry", "Topology"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ReferralsTests",
             dependencies: [
