@@ -4,8 +4,8 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// A plain HTTP/1.1 GET on loopback for health checks: the status and the body, or nil when
-/// nothing answered within the timeout.
+/// A plain HTTP/1.1 exchange on loopback for health checks (and a JSON POST for checks that
+/// write): the status and the body, or nil when nothing answered within the timeout.
 public enum HTTPProbe {
     /// What an HTTP server answered.
     public struct Answer: Sendable {
@@ -17,10 +17,30 @@ public enum HTTPProbe {
     public static func get(
         port: Int, path: String, timeout: Duration = .seconds(2)
     ) -> Answer? {
+        Self.exchange(port: port, head: "GET \(path)", body: nil, timeout: timeout)
+    }
+
+    /// POST `json` to `path` on 127.0.0.1:`port`.
+    public static func post(
+        port: Int, path: String, json: String, timeout: Duration = .seconds(5)
+    ) -> Answer? {
+        Self.exchange(port: port, head: "POST \(path)", body: json, timeout: timeout)
+    }
+
+    private static func exchange(
+        port: Int, head: String, body: String?, timeout: Duration
+    ) -> Answer? {
         guard let fd = Self.connect(port: port, timeout: timeout) else { return nil }
         defer { close(fd) }
 
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
+        var request = "\(head) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if let body {
+            request +=
+                "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+                + body
+        } else {
+            request += "\r\n"
+        }
         let sent = request.utf8CString.withUnsafeBufferPointer {
             send(fd, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL))
         }

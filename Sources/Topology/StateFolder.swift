@@ -35,11 +35,11 @@ public struct StateFolder: Sendable {
             throw TopologyError(
                 .invalidArgument, "the state folder \(root) exists and is not a folder")
         }
-        guard root.utf8.count < 60 else {
+        guard root.utf8.count < 80 else {
             // Unix socket paths inside it must stay under 108 bytes.
             throw TopologyError(
                 .invalidArgument,
-                "the state folder path \(root) is too long for Unix sockets (under 60 bytes)")
+                "the state folder path \(root) is too long for Unix sockets (under 80 bytes)")
         }
         self.root = root
     }

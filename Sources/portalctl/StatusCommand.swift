@@ -38,7 +38,7 @@ enum StatusCommand {
         let status = await topology.status()
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Console.out(String(decoding: try encoder.encode(status), as: UTF8.self))
         } else {
             Console.out(status.text)

@@ -60,16 +60,10 @@ struct PortalctlUpTests {
 
         let ready = HTTPProbe.get(port: harness.base, path: "/readyz")
         #expect(ready?.status == 200)
-        let signIn = try await ProcessRunner.run(
-            "/usr/bin/curl",
-            [
-                "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
-                "-H", "Content-Type: application/json",
-                "-d",
-                #"{"email":"dr.shah@demo.nhs.test","password":"\#(LocalTopology.demoPassword)"}"#,
-                "http://127.0.0.1:\(harness.base)/api/v1/sign-in",
-            ])
-        #expect(signIn.standardOutput == "202", "sign-in through HAProxy: \(signIn.standardError)")
+        let credentials =
+            #"{"email":"dr.shah@demo.nhs.test","password":"\#(LocalTopology.demoPassword)"}"#
+        let signIn = HTTPProbe.post(port: harness.base, path: "/api/v1/sign-in", json: credentials)
+        #expect(signIn?.status == 202, "sign-in through HAProxy: \(signIn?.body ?? "no answer")")
 
         try await Self.psql(
             port: harness.base + 1,
