@@ -5,6 +5,8 @@ extension LocalTopology {
     public func down(
         say: @Sendable (String) -> Void
     ) async throws(TopologyError) -> [(name: String, pid: Int32)] {
+        let lock = try StateLock(self.state)
+        defer { withExtendedLifetime(lock) {} }
         var stopped: [(name: String, pid: Int32)] = []
         var failures: [String] = []
         for component in self.components.reversed() {

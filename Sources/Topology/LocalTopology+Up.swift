@@ -11,24 +11,13 @@ extension LocalTopology {
     /// healthy. Nothing starts when a port a missing part needs is taken. On a running
     /// system it starts nothing.
     public func up(say: @Sendable (String) -> Void) async throws(TopologyError) -> UpOutcome {
-        let missing = self.components.filter { self.running($0) == nil }
-        guard !missing.isEmpty else { return UpOutcome(started: []) }
-        for component in missing {
-            for port in component.ports where !PortPlan.isFree(port) {
-                throw TopologyError(
-                    .portTaken,
-                    "port \(port) on 127.0.0.1, needed by \(component.name), is in use by "
-                        + "another program; choose other ports with PORTAL_BASE_PORT "
-                        + "(a new state folder) or stop that program")
-            }
-        }
-        for script in ["/scripts/demo-mail.py", "/scripts/demo-data", "/migrations", "/web"]
-        where !FileManager.default.fileExists(atPath: self.source + script) {
-            throw TopologyError(
-                .invalidArgument, "\(self.source) is not the project's checkout (no \(script))")
-        }
-
+        guard try self.checkMissing() else { return UpOutcome(started: []) }
         try self.state.create(owner: self.account)
+        let lock = try StateLock(self.state)
+        defer { withExtendedLifetime(lock) {} }
+        // Another up may have finished while this one waited to look.
+        guard try self.checkMissing() else { return UpOutcome(started: []) }
+        let missing = self.components.filter { self.running($0) == nil }
         try self.ports.record(in: self.state, account: self.account)
         try self.writeConfiguration(say: say)
 
@@ -66,6 +55,28 @@ extension LocalTopology {
             started.append(component.name)
         }
         return UpOutcome(started: started)
+    }
+
+    /// Whether anything is missing; throws when a port a missing part needs is taken or the
+    /// source folder is not the project's checkout, before anything starts.
+    private func checkMissing() throws(TopologyError) -> Bool {
+        let missing = self.components.filter { self.running($0) == nil }
+        guard !missing.isEmpty else { return false }
+        for component in missing {
+            for port in component.ports where !PortPlan.isFree(port) {
+                throw TopologyError(
+                    .portTaken,
+                    "port \(port) on 127.0.0.1, needed by \(component.name), is in use by "
+                        + "another program; choose other ports with PORTAL_BASE_PORT "
+                        + "(a new state folder) or stop that program")
+            }
+        }
+        for script in ["/scripts/demo-mail.py", "/scripts/demo-data", "/migrations", "/web"]
+        where !FileManager.default.fileExists(atPath: self.source + script) {
+            throw TopologyError(
+                .invalidArgument, "\(self.source) is not the project's checkout (no \(script))")
+        }
+        return true
     }
 
     /// The certificates, the replicator's files and HAProxy's configuration.

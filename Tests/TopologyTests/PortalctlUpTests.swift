@@ -3,6 +3,10 @@ import PortalTesting
 import Testing
 import Topology
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
 /// `portalctl up`, `status` and `down` on a real two-site topology: PostgreSQL primary and
 /// synchronous standby, the replicator, three API nodes, HAProxy and the mail catcher.
 @Suite("portalctl up, status and down", .serialized)
@@ -83,6 +87,48 @@ struct PortalctlUpTests {
         #expect(!again.standardOutput.contains("==> starting"))
         let (_, later) = try await harness.status()
         #expect(later.processes.map(\.pid) == report.processes.map(\.pid))
+
+        try await Self.restartAfterKill(harness, report: later)
+    }
+
+    /// kill -9 of an API node and the shipper: status names them, and up starts exactly
+    /// those two, leaving every other pid as it was.
+    private static func restartAfterKill(
+        _ harness: TopologyHarness, report: TopologyStatus
+    ) async throws {
+        let victims: Set = ["api-a2", "replicator-ship"]
+        let pids = Dictionary(uniqueKeysWithValues: report.processes.map { ($0.name, $0.pid) })
+        for name in victims {
+            let pid = try #require(pids[name] ?? nil)
+            #expect(kill(pid, SIGKILL) == 0)
+        }
+        for _ in 0..<100 where !victims.allSatisfy({ TopologyHarness.isGone(pids[$0]!!) }) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+
+        let (broken, brokenReport) = try await harness.status()
+        #expect(broken == 1)
+        #expect(brokenReport.problems.contains("api-a2 is not running"))
+        #expect(brokenReport.problems.contains("replicator-ship is not running"))
+
+        let repair = try await harness.portalctl("up", "--state", harness.state)
+        #expect(repair.status == 0, "\(repair.standardOutput)\n\(repair.standardError)")
+        let starts = repair.standardOutput.split(separator: "\n").filter {
+            $0.hasPrefix("==> starting")
+        }
+        #expect(starts.count == 2, "\(starts)")
+        #expect(starts.contains { $0.hasPrefix("==> starting api-a2 ") })
+        #expect(starts.contains { $0.hasPrefix("==> starting replicator-ship ") })
+
+        let (healthy, repaired) = try await harness.status()
+        #expect(healthy == 0, "\(repaired.problems)")
+        for process in repaired.processes {
+            if victims.contains(process.name) {
+                #expect(process.pid != nil && process.pid != pids[process.name] ?? nil)
+            } else {
+                #expect(process.pid == pids[process.name] ?? nil, "\(process.name) restarted")
+            }
+        }
     }
 
     @discardableResult
