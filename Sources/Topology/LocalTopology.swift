@@ -14,6 +14,8 @@ public struct LocalTopology: Sendable {
     public let primary: PostgresSite
     public let standby: PostgresSite
 
+    /// The topology in `state` on `ports`, running `programs` as `account`, with the
+    /// migrations, scripts and web pages of the checkout at `source`. Starts nothing.
     public init(
         state: StateFolder, ports: PortPlan, programs: Programs, account: ServerAccount,
         source: String

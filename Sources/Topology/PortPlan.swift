@@ -28,6 +28,7 @@ public struct PortPlan: Codable, Sendable, Equatable {
     /// How many ports from the base the plan uses.
     public static let width = 10
 
+    /// The plan from `base`; refuses a base whose ports would leave 1024...65535.
     public init(base: Int) throws(TopologyError) {
         guard (1024...(65535 - Self.width)).contains(base) else {
             throw TopologyError(

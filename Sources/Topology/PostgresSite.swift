@@ -9,6 +9,7 @@ public struct PostgresSite: Sendable {
     let programs: Programs
     let account: ServerAccount
 
+    /// `site`'s PostgreSQL on 127.0.0.1:`port`, its data in `state`. Touches nothing.
     public init(
         _ site: Site, port: Int, state: StateFolder, programs: Programs, account: ServerAccount
     ) {

@@ -14,6 +14,7 @@ public struct Programs: Sendable {
     public var portalctl: String { self.executables + "/portalctl" }
     public var portalAPI: String { self.executables + "/portal-api" }
     public var replicator: String { self.executables + "/portal-replicator" }
+    /// The path of a PostgreSQL program (`pg_ctl`, `psql`).
     public func postgres(_ program: String) -> String { self.postgres + "/" + program }
 
     /// Finds every program: this package's beside `executables`, PostgreSQL's from

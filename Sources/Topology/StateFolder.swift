@@ -55,7 +55,9 @@ public struct StateFolder: Sendable {
     public var haproxyConfiguration: String { self.root + "/haproxy/haproxy.cfg" }
     public var demoLoadedMarker: String { self.root + "/demo-loaded" }
 
+    /// Where the process `name`'s record is kept.
     public func pidFile(_ name: String) -> String { "\(self.pidFolder)/\(name).json" }
+    /// Where the process `name`'s output goes.
     public func logFile(_ name: String) -> String { "\(self.logFolder)/\(name).log" }
 
     /// The PostgreSQL data folder of `site`.

@@ -11,6 +11,7 @@ public struct Supervisor: Sendable {
     public let state: StateFolder
     public let account: ServerAccount
 
+    /// Records in `state`'s `pids/`, processes started as `account`.
     public init(state: StateFolder, account: ServerAccount) {
         self.state = state
         self.account = account

@@ -18,6 +18,7 @@ public struct TopologyError: Error, Sendable, CustomStringConvertible {
     public let code: Code
     public let message: String
 
+    /// An error of kind `code`, with a message that names the cause.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
