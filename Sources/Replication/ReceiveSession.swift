@@ -44,6 +44,7 @@ struct ReceiveSession {
             }
             logger.warning("protocol violation", [("error", .string(error.message))])
             try? channel.send(.failure, text: error.message, until: .now + .seconds(2))
+            channel.closeAfterRefusal()
         }
     }
 
@@ -83,10 +84,21 @@ struct ReceiveSession {
             return
         }
 
+        self.receiver.logger.debug("offered", [("wal.file", .string(offer.name.name))])
         try channel.send(.send, [], until: reply)
-        let (bodyKind, body) = try channel.receive(
-            limit: { $0 == .body ? WireProtocol.bodyLimit(rawSize: offer.size) : 0 },
-            until: .now + Self.transferLimit)
+        let bodyKind: WireProtocol.Kind
+        let body: [UInt8]
+        do {
+            (bodyKind, body) = try channel.receive(
+                limit: { $0 == .body ? WireProtocol.bodyLimit(rawSize: offer.size) : 0 },
+                until: .now + Self.transferLimit)
+        } catch  where error.code == .transport {
+            // Nothing of it was stored: the shipper offers it again when it is back.
+            self.receiver.logger.info(
+                "transfer interrupted",
+                [("wal.file", .string(offer.name.name)), ("error", .string(error.message))])
+            throw error
+        }
         guard bodyKind == .body else {
             throw ReplicatorError(.protocolViolation, "expected the body of \(offer.name)")
         }

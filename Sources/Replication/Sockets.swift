@@ -126,7 +126,9 @@ enum Sockets {
         while true {
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { return false }
-            let milliseconds = Int32(min(left.components.seconds * 1_000 + 1, 1_000))
+            let parts = left.components
+            let milliseconds = Int32(
+                min(parts.seconds * 1_000 + parts.attoseconds / 1_000_000_000_000_000 + 1, 1_000))
             var entry = pollfd(fd: fd, events: Int16(writable ? POLLOUT : POLLIN), revents: 0)
             let ready = poll(&entry, 1, milliseconds)
             if ready > 0 { return true }
