@@ -81,6 +81,8 @@ struct PortalctlUpTests {
         }
         #expect(seen == "site A", "the standby does not show the primary's row")
 
+        try await Self.checkArchive(harness)
+
         let again = try await harness.portalctl("up", "--state", harness.state)
         #expect(again.status == 0)
         #expect(again.standardOutput.contains("nothing changed"))
@@ -129,6 +131,41 @@ struct PortalctlUpTests {
                 #expect(process.pid == pids[process.name] ?? nil, "\(process.name) restarted")
             }
         }
+    }
+
+    /// A segment switched out on the primary goes through archive_command (push) into site
+    /// B's archive, and the standby's restore_command (fetch) hands it back, as the server
+    /// account runs them.
+    private static func checkArchive(_ harness: TopologyHarness) async throws {
+        let segment = try await Self.psql(
+            port: harness.base + 1,
+            "SELECT pg_walfile_name(pg_current_wal_lsn()) FROM pg_switch_wal()"
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(segment.count == 24, "\(segment)")
+        let stored = harness.state + "/site-b/archive/wal/" + segment
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: stored) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(FileManager.default.fileExists(atPath: stored), "\(segment) not archived")
+
+        let settings = try String(
+            contentsOfFile: harness.state + "/site-b/postgres/portal_site.conf", encoding: .utf8)
+        let line = try #require(
+            settings.split(separator: "\n").first { $0.hasPrefix("restore_command = ") })
+        let restored = harness.state + "/site-b/restored-segment"
+        let command = line.dropFirst("restore_command = '".count).dropLast()
+            .replacingOccurrences(of: "%f", with: segment)
+            .replacingOccurrences(of: "%p", with: restored)
+        let account = try ServerAccount.current()
+        let fetch = try await Command.run(
+            account.command(["/bin/sh", "-c", command]), environment: Programs.baseEnvironment)
+        #expect(fetch.status == 0, "\(command): \(fetch.errors)")
+        let original = try Data(contentsOf: URL(fileURLWithPath: stored))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: restored)) == original)
+        try? FileManager.default.removeItem(atPath: restored)
+
+        let (_, report) = try await harness.status()
+        #expect((report.archive?.shippedFilesTotal ?? 0) > 0)
     }
 
     @discardableResult
