@@ -28,6 +28,14 @@ enum UpCommand {
         }
         let topology = try TopologyOptions.topology(
             parsed, environment: environment, requireBuilt: true)
+        if let asked = environment["PORTAL_BASE_PORT"], !asked.isEmpty,
+            asked != String(topology.ports.base)
+        {
+            Console.out(
+                "==> using the ports recorded in \(topology.state.portsFile) (base "
+                    + "\(topology.ports.base)); PORTAL_BASE_PORT=\(asked) applies to a new "
+                    + "state folder")
+        }
 
         let outcome = try await topology.up { Console.out("==> \($0)") }
         let status = await topology.status()
