@@ -85,7 +85,7 @@ let package = Package(
             name: "portalctl",
             dependencies: [
                 "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy",
-                "Telemetry",
+                "Telemetry", "Topology",
             ],
             swiftSettings: strict
         ),
@@ -209,7 +209,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "TopologyTests", dependencies: ["Topology"], swiftSettings: strict),
+        .testTarget(
+            name: "TopologyTests", dependencies: ["Topology", "PortalTesting"],
+            swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(
             name: "SecurityTests",

@@ -7,11 +7,18 @@ public struct TopologyError: Error, Sendable, CustomStringConvertible {
         case commandFailed = "command-failed"
         /// The file system failed.
         case storage
+        /// A port the topology needs is in use by something it did not start.
+        case portTaken = "port-taken"
+        /// A program the topology runs is not installed or not built.
+        case programMissing = "program-missing"
+        /// Something did not become ready in the time it was given.
+        case timedOut = "timed-out"
     }
 
     public let code: Code
     public let message: String
 
+    /// An error of kind `code`, with a message that names the cause.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

@@ -1,4 +1,5 @@
 import HTTP
+import Postgres
 import Reactor
 import Telemetry
 
@@ -26,6 +27,9 @@ struct APIConfiguration {
     /// libpq connection string or URL for the writable database; nil leaves `/readyz` at
     /// 503, since a node without a database cannot serve the portals.
     var databaseURL: String?
+    /// Connection string for report queries, which may read a standby
+    /// (`target_session_attrs=prefer-standby` naming both sites); nil opens no report pool.
+    var reportDatabaseURL: String?
     /// The portals' static files; nil serves none.
     var webRoot: String?
 
@@ -52,6 +56,10 @@ struct APIConfiguration {
         ("PORTAL_SHUTDOWN_GRACE_MS", "time in-flight requests get on shutdown (10000)"),
         ("PORTAL_READINESS_DEADLINE_MS", "time the database has to answer /readyz (1000)"),
         ("PORTAL_DB_URL", "PostgreSQL connection string for the writable database"),
+        (
+            "PORTAL_DB_REPORT_URL",
+            "connection string for report queries, e.g. target_session_attrs=prefer-standby"
+        ),
         ("PORTAL_WEB_ROOT", "folder of the portals' static files"),
     ]
 
@@ -103,7 +111,8 @@ struct APIConfiguration {
             configuration.http.compression = minimum == 0 ? nil : GzipPolicy(minimumSize: minimum)
         }
 
-        configuration.databaseURL = settings.string("PORTAL_DB_URL")
+        configuration.databaseURL = try settings.connectionString("PORTAL_DB_URL")
+        configuration.reportDatabaseURL = try settings.connectionString("PORTAL_DB_REPORT_URL")
         configuration.webRoot = try settings.folder("PORTAL_WEB_ROOT")
         try settings.refuseUnknown()
         return configuration
@@ -135,6 +144,20 @@ private struct Settings {
                 expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
+    }
+
+    /// A libpq connection string or URL, parsed by libpq now so that a typo in a multi-host
+    /// string stops the node at start-up rather than at its first query.
+    mutating func connectionString(_ name: String) throws(ConfigurationError) -> String? {
+        guard let text = self.string(name) else { return nil }
+        do {
+            try PostgresConfiguration(connectionString: text).validate()
+        } catch {
+            throw ConfigurationError(
+                variable: name, value: text,
+                expected: "a libpq connection string or URL (\(error.message))")
+        }
+        return text
     }
 
     mutating func milliseconds(_ name: String) throws(ConfigurationError) -> Duration? {

@@ -13,6 +13,9 @@ struct APINode {
     let server: HTTPServer
     /// The database pools, one per loop; nil when no database is configured.
     let database: DatabasePools?
+    /// The report pools, one per loop, on `PORTAL_DB_REPORT_URL` (a standby preferred), so
+    /// that long reads leave the primary to the referrals; nil when not configured.
+    let reports: DatabasePools?
     /// Delivers the outbox, when a database and an SMTP relay are configured.
     let outboxWorker: OutboxWorker?
     /// Removes spent sign-in rows, when a database is configured.
@@ -31,12 +34,21 @@ struct APINode {
         }
 
         var readiness: ReadinessProbe = { false }
+        let gauges = try PoolGauges(metrics: metrics)
+        self.reports = try configuration.reportDatabaseURL.map { url in
+            let connection = PostgresConfiguration(
+                connectionString: url, applicationName: "portal-api reports",
+                connectTimeout: .seconds(5))
+            let reports = try DatabasePools(connection: connection, group: group, logger: logger)
+            try reports.publishStatistics(to: gauges, named: "report-")
+            return reports
+        }
         if let url = configuration.databaseURL {
             let connection = PostgresConfiguration(
                 connectionString: url, applicationName: "portal-api",
                 connectTimeout: .seconds(5))
             let database = try DatabasePools(connection: connection, group: group, logger: logger)
-            try database.publishStatistics(to: metrics)
+            try database.publishStatistics(to: gauges, named: "")
             readiness = { await database.isWritable() }
             self.database = database
 

@@ -40,23 +40,19 @@ final class DatabasePools: Sendable {
         }
     }
 
-    /// Publishes each pool's use as gauges, refreshed every `interval` on the pool's loop.
-    func publishStatistics(to metrics: Metrics, every interval: Duration = .seconds(1)) throws {
-        let connections = try metrics.gauge(
-            "db_pool_connections", help: "Database connections by pool and state.",
-            labels: ["pool", "state"])
-        let waiting = try metrics.gauge(
-            "db_pool_waiting", help: "Callers waiting for a database connection.", labels: ["pool"])
-        let inFlight = try metrics.gauge(
-            "db_pool_queries_in_flight", help: "Database queries in flight.", labels: ["pool"])
-
+    /// Publishes each pool's use as gauges labelled `prefix` + its index, refreshed every
+    /// `interval` on the pool's loop.
+    func publishStatistics(
+        to families: PoolGauges, named prefix: String, every interval: Duration = .seconds(1)
+    ) throws(MetricsError) {
         for (index, pool) in self.pools.enumerated() {
-            let name = String(index)
+            let name = prefix + String(index)
             let gauges = try (
-                open: connections.labels(name, "open"), idle: connections.labels(name, "idle"),
-                leased: connections.labels(name, "leased"),
-                connecting: connections.labels(name, "connecting"),
-                waiting: waiting.labels(name), inFlight: inFlight.labels(name)
+                open: families.connections.labels(name, "open"),
+                idle: families.connections.labels(name, "idle"),
+                leased: families.connections.labels(name, "leased"),
+                connecting: families.connections.labels(name, "connecting"),
+                waiting: families.waiting.labels(name), inFlight: families.inFlight.labels(name)
             )
             Task(executorPreference: pool.loop) {
                 while !Task.isCancelled {
@@ -77,5 +73,22 @@ final class DatabasePools: Sendable {
         for pool in self.pools {
             await pool.close()
         }
+    }
+}
+
+/// The gauge families every pool of a node reports into, registered once.
+struct PoolGauges {
+    let connections: MetricFamily<Gauge>
+    let waiting: MetricFamily<Gauge>
+    let inFlight: MetricFamily<Gauge>
+
+    init(metrics: Metrics) throws(MetricsError) {
+        self.connections = try metrics.gauge(
+            "db_pool_connections", help: "Database connections by pool and state.",
+            labels: ["pool", "state"])
+        self.waiting = try metrics.gauge(
+            "db_pool_waiting", help: "Callers waiting for a database connection.", labels: ["pool"])
+        self.inFlight = try metrics.gauge(
+            "db_pool_queries_in_flight", help: "Database queries in flight.", labels: ["pool"])
     }
 }

@@ -66,6 +66,7 @@ do {
             await retention?.value
             await purge?.value
             await node.database?.close()
+            await node.reports?.close()
             stopped.signal()
         }
     }
@@ -76,6 +77,7 @@ do {
             ("http.port", .int(Int64(node.server.port))),
             ("http.loops", .int(Int64(configuration.loops))),
             ("db.configured", .bool(configuration.databaseURL != nil)),
+            ("db.reports", .bool(configuration.reportDatabaseURL != nil)),
             ("outbox.worker", .bool(delivery != nil)),
         ])
 

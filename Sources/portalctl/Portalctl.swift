@@ -10,6 +10,9 @@ enum Portalctl {
         OrganisationCommand.subcommand,
         UserCommand.subcommand,
         ImportCommand.subcommand,
+        UpCommand.subcommand,
+        DownCommand.subcommand,
+        StatusCommand.subcommand,
     ]
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
