@@ -70,6 +70,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Topology", swiftSettings: strict),
+        // Who is primary: leases, terms, elections and the synchronous set, decided at the
+        // witness site.
+        .target(name: "Failover", dependencies: ["Telemetry"], swiftSettings: strict),
         .target(
             name: "Referrals",
             dependencies: ["Audit", "Postgres", "Security", "Telemetry", "Tenancy"],
@@ -211,6 +214,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TopologyTests", dependencies: ["Topology", "PortalTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FailoverTests", dependencies: ["Failover", "HTTP", "Telemetry"],
             swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(
