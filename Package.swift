@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "portalctl", targets: ["portalctl"]),
         .executable(name: "portal-api", targets: ["portal-api"]),
         .executable(name: "portal-replicator", targets: ["portal-replicator"]),
+        .executable(name: "portal-coordinator", targets: ["portal-coordinator"]),
     ],
     targets: [
         // C libraries reached through system-library targets, each with a shim for the
@@ -95,6 +96,11 @@ let package = Package(
         .executableTarget(
             name: "portal-replicator",
             dependencies: ["Replication", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "portal-coordinator",
+            dependencies: ["Failover", "HTTP", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
         .executableTarget(
