@@ -36,6 +36,20 @@ import Testing
         #expect(status.term == Term(1))
         #expect(status.lease?.holder == Fixtures.a)
         #expect((status.lease?.expiresInMilliseconds ?? 0) > 700)
+
+        let metrics = try coordinator.client.exchange(
+            method: "GET", path: "/metrics", body: nil, timeout: .seconds(2))
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        #expect(metrics.status == 200)
+        for line in [
+            "coordinator_term 1", #"coordinator_node_promotable{node="site_b"} 1"#,
+            #"coordinator_node_reachable{node="site_a"} 1"#,
+            #"coordinator_node_lag_bytes{node="site_b"} 0"#, "coordinator_failovers_total 0",
+            "coordinator_degradations_total 0",
+        ] {
+            #expect(text.contains(line + "\n"), "\(line)")
+        }
+        #expect(text.contains("coordinator_lease_remaining_seconds 0."))
         #expect(coordinator.stop() == 0)
         let log = coordinator.log()
         #expect(log.contains(#""failover.decision":"elect""#))
