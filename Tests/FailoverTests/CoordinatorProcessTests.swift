@@ -238,6 +238,53 @@ import Testing
         #expect(coordinator.log().contains(#""failover.decision":"switchover""#))
     }
 
+    @Test func forcedFailoverFencesWaitsOutTheLeaseAndRecordsTheDataLoss() async throws {
+        let coordinator = try CoordinatorProcess()
+        try coordinator.start()
+        var pair = SimulatedPair(coordinator: coordinator)
+        let elected = try pair.until(rounds: 30, row: nil) { $0.primary == Fixtures.a }
+        #expect(elected)
+        #expect(try pair.round(row: nil).a?.lease?.holder == Fixtures.a)
+
+        let unsure = #expect(throws: FailoverHTTPError.self) {
+            try coordinator.client.post(
+                "/v1/failover", FailoverRequest(to: Fixtures.b, force: true, acceptDataLoss: false),
+                as: PrimaryChangeReply.self, timeout: .seconds(5))
+        }
+        #expect(unsure?.status == 409)
+
+        let client = coordinator.client
+        let requestedAt = ContinuousClock.now
+        let request = Task.detached {
+            try client.post(
+                "/v1/failover", FailoverRequest(to: Fixtures.b, force: true, acceptDataLoss: true),
+                as: PrimaryChangeReply.self, timeout: .seconds(10))
+        }
+        var fenced = false
+        var promote: Action?
+        for _ in 0..<40 where promote == nil {
+            let replies = try pair.round(row: nil)
+            if case .fence = replies.a?.action {
+                fenced = true
+                #expect(replies.a?.lease == nil)
+            }
+            if case .promote = replies.b?.action { promote = replies.b?.action }
+        }
+        #expect(fenced)
+        #expect(promote == .promote(term: Term(2)))
+        let waited = ContinuousClock.now - requestedAt
+        #expect(waited >= .milliseconds(700), "site_a's lease is waited out: \(waited)")
+        _ = try coordinator.beat(Fixtures.primary(Fixtures.b, term: 2, standby: nil))
+        let answer = try await request.value
+        #expect(answer.term == Term(2))
+        #expect(answer.primary == Fixtures.b)
+
+        let saved = try JSONDecoder().decode(
+            DurableState.self, from: Data(coordinator.stateFile() ?? []))
+        #expect(saved.decisions.last?.decision == "forced-failover")
+        #expect(saved.decisions.last?.reason.contains("acceptDataLoss") == true)
+    }
+
     @Test func corruptStateFileOrBadConfigurationRefusesToStart() throws {
         let coordinator = try CoordinatorProcess()
         try Data("{\"term\": 4, \"primary\": ".utf8).write(
