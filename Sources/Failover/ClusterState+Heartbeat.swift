@@ -18,6 +18,7 @@ extension ClusterState {
                     + "\(self.durable.term); no lease is granted past a term it did not decide")
         }
         self.observations[node] = Observation(report: report, receivedAt: now)
+        _ = self.advanceSwitchover(at: now, utc: utc)
 
         let action: Action
         var lease: CoordinatorReply.LeaseGrant?

@@ -105,7 +105,10 @@ extension ClusterState {
         }
     }
 
-    private mutating func advanceSwitchover(at now: MonotonicInstant, utc: String) -> Decision? {
+    /// Moves a switchover on when its condition holds; run at each tick and at each
+    /// heartbeat, so the target learns of its promotion in the reply to the very report
+    /// that showed it caught up.
+    mutating func advanceSwitchover(at now: MonotonicInstant, utc: String) -> Decision? {
         guard var switchover = self.switchover else { return nil }
         let waited = now.milliseconds(since: switchover.stageStartedAt)
         switch switchover.stage {

@@ -32,17 +32,17 @@ import Testing
         #expect(state.tick(at: Fixtures.at(2620), utc: self.utc).isEmpty)
         #expect(state.durable.term == Term(1))
 
-        _ = try state.heartbeat(
+        // The report that shows site_b caught up is answered with the promotion at once.
+        let count = state.decisionCount
+        let promote = try state.heartbeat(
             Fixtures.standby(self.b, term: 1, replay: 0x3000), at: Fixtures.at(2700), utc: self.utc)
-        let promoted = state.tick(at: Fixtures.at(2700), utc: self.utc)
-        #expect(promoted.map(\.kind) == [.switchover])
-        #expect(promoted.first?.reason.contains("site_a stopped at 0/3000") == true)
+        #expect(promote.action == .promote(term: Term(2)))
+        #expect(state.decisionCount == count + 1)
+        #expect(state.durable.decisions.last?.decision == "switchover")
+        #expect(state.durable.decisions.last?.reason.contains("site_a stopped at 0/3000") == true)
         #expect(state.durable.term == Term(2))
         #expect(state.durable.primary == self.b)
-
-        let promote = try state.heartbeat(
-            Fixtures.standby(self.b, term: 1, replay: 0x3000), at: Fixtures.at(2750), utc: self.utc)
-        #expect(promote.action == .promote(term: Term(2)))
+        #expect(state.tick(at: Fixtures.at(2750), utc: self.utc).isEmpty)
         let serving = try state.heartbeat(
             Fixtures.primary(self.b, term: 2, standby: nil), at: Fixtures.at(2800), utc: self.utc)
         #expect(serving.lease?.holder == self.b)
