@@ -51,6 +51,9 @@ public struct Switchover: Sendable, Equatable {
     public var stageStartedAt: MonotonicInstant
     /// When the demotion was first sent (writes stop from here).
     public var demoteSentAt: MonotonicInstant?
+    /// The primary's position in its latest report while still running, the final LSN to
+    /// wait for should its stopped report carry none.
+    public var lastPrimaryLSN: LSN? = nil
 }
 
 /// A completed change of primary, for the operator request that waits for it.

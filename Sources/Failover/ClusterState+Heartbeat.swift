@@ -49,11 +49,12 @@ extension ClusterState {
         {
             if report.role == .primary {
                 if switchover.demoteSentAt == nil { switchover.demoteSentAt = now }
+                switchover.lastPrimaryLSN = report.lsn.current ?? switchover.lastPrimaryLSN
                 self.switchover = switchover
                 self.changeStartedAt = switchover.demoteSentAt
                 return (.demote(reason: "switchover to \(switchover.to)"), false)
             }
-            let final = report.lsn.current
+            let final = report.lsn.current ?? switchover.lastPrimaryLSN
             switchover.stage = .waitingForReplay(finalLSN: final)
             switchover.stageStartedAt = now
             self.switchover = switchover

@@ -131,13 +131,14 @@ extension ClusterState {
                 switchover.stage = .promoting
                 switchover.stageStartedAt = now
                 self.switchover = switchover
-                self.cleanlyStopped.insert(switchover.from)
                 let at = reached.map { " at \($0)" } ?? ""
-                return self.promote(
+                let decision = self.promote(
                     switchover.to, kind: .switchover,
                     reason: "\(switchover.from) stopped at \(final.map { "\($0)" } ?? "an unknown LSN")"
                         + "; \(switchover.to) has it all\(at)",
                     at: now, utc: utc)
+                self.cleanlyStopped.insert(switchover.from)
+                return decision
             }
             guard waited > self.settings.switchoverStepMilliseconds else { return nil }
             self.switchover = nil

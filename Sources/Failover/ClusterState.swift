@@ -89,6 +89,9 @@ public struct ClusterState: Sendable {
         let strictNames = self.settings.strictSynchronous ? self.peer(of: node)?.rawValue : nil
         self.durable.synchronousStandbyNames = strictNames ?? ""
         self.lease = nil
+        // Only the primary a switchover stops cleanly may follow without pg_rewind, and
+        // only right after that switchover; the caller adds it back.
+        self.cleanlyStopped = []
         self.synchronousSet.reset()
         self.blockedReason = nil
         if self.changeStartedAt == nil { self.changeStartedAt = now }
