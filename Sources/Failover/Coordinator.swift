@@ -13,6 +13,8 @@ public final class Coordinator: Sendable {
     private let state: Mutex<ClusterState>
     /// The last failure to save, so a lasting one is logged once rather than every tick.
     private let lastSaveFailure = Mutex<String?>(nil)
+    /// The last refused heartbeat's error, logged once while it repeats.
+    private let lastRefusal = Mutex<String?>(nil)
 
     /// Loads the state file (refusing a corrupt or foreign one) and starts the clock of
     /// the startup wait at `now`.
@@ -44,9 +46,28 @@ public final class Coordinator: Sendable {
         _ report: AgentReport, at now: MonotonicInstant
     ) throws(FailoverError) -> CoordinatorReply {
         let utc = Self.utc()
-        let (reply, before) = try self.apply { state throws(FailoverError) in
-            let before = state.observations[report.node]?.report
-            return (try state.heartbeat(report, at: now, utc: utc), before)
+        let reply: CoordinatorReply
+        let before: AgentReport?
+        do {
+            (reply, before) = try self.apply { state throws(FailoverError) in
+                let before = state.observations[report.node]?.report
+                return (try state.heartbeat(report, at: now, utc: utc), before)
+            }
+        } catch {
+            // An agent repeats a refused heartbeat every renewal: say it once.
+            let repeated = self.lastRefusal.withLock { last in
+                defer { last = error.description }
+                return last == error.description
+            }
+            if !repeated {
+                self.logger.warning(
+                    "heartbeat refused",
+                    [
+                        ("failover.node", .string(report.node.rawValue)),
+                        ("error", .string(error.description)),
+                    ])
+            }
+            throw error
         }
         if before?.role != report.role || before?.term != report.term {
             self.logger.info(

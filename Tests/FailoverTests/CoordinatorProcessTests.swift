@@ -172,6 +172,10 @@ import Testing
         #expect(huge.status == 413)
         #expect(huge.headers["content-type"] == "application/problem+json")
 
+        _ = try? coordinator.beat(Fixtures.primary(Fixtures.a, term: 9))
+        let refusals = coordinator.log().components(separatedBy: "heartbeat refused").count - 1
+        #expect(refusals == 2, "the unknown node and the term ahead, each said once")
+
         let after = try coordinator.status()
         #expect(coordinator.stateFile() == fileBefore)
         #expect(after.term == before.term)
