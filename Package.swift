@@ -63,7 +63,9 @@ let package = Package(
             dependencies: ["Audit", "Notifications", "Postgres", "Security", "Telemetry", "Tenancy"],
             swiftSettings: strict
         ),
-        .target(name: "Replication", dependencies: ["CZlib", "Security"], swiftSettings: strict),
+        .target(
+            name: "Replication", dependencies: ["COpenSSL", "CZlib", "Security"],
+            swiftSettings: strict),
         .target(name: "Topology", swiftSettings: strict),
         .target(
             name: "Referrals",
