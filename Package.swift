@@ -81,8 +81,8 @@ let package = Package(
         .executableTarget(
             name: "portalctl",
             dependencies: [
-                "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy",
-                "Telemetry",
+                "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Replication",
+                "Tenancy", "Telemetry",
             ],
             swiftSettings: strict
         ),
@@ -189,7 +189,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "ReplicationTests", dependencies: ["Replication"], swiftSettings: strict),
+            name: "ReplicationTests", dependencies: ["Replication", "PortalTesting", "Topology"],
+            swiftSettings: strict),
         .testTarget(
             name: "ReferralsTests",
             dependencies: [

@@ -27,8 +27,9 @@ enum PostgresTools {
         folders += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
             .map(String.init)
 
-        for folder in folders where FileManager.default.isExecutableFile(atPath: "\(folder)/\(program)") {
-            return "\(folder)/\(program)"
+        for folder in folders {
+            let candidate = "\(folder)/\(program)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         throw BackupError(
             .commandFailed,

@@ -10,6 +10,7 @@ enum Portalctl {
         OrganisationCommand.subcommand,
         UserCommand.subcommand,
         ImportCommand.subcommand,
+        RestoreCommand.subcommand,
     ]
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
