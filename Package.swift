@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "portalctl", targets: ["portalctl"]),
         .executable(name: "portal-api", targets: ["portal-api"]),
+        .executable(name: "portal-replicator", targets: ["portal-replicator"]),
     ],
     targets: [
         // C libraries reached through system-library targets, each with a shim for the
@@ -64,8 +65,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "Replication", dependencies: ["COpenSSL", "CZlib", "Security"],
-            swiftSettings: strict),
+            name: "Replication",
+            dependencies: ["COpenSSL", "CZlib", "Security", "Telemetry"],
+            swiftSettings: strict
+        ),
         .target(name: "Topology", swiftSettings: strict),
         .target(
             name: "Referrals",
@@ -84,6 +87,11 @@ let package = Package(
                 "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Replication",
                 "Tenancy", "Telemetry",
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "portal-replicator",
+            dependencies: ["Replication", "Telemetry"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -189,8 +197,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "ReplicationTests", dependencies: ["Replication", "PortalTesting", "Topology"],
-            swiftSettings: strict),
+            name: "ReplicationTests",
+            dependencies: ["PortalTesting", "Replication", "Security", "Telemetry", "Topology"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ReferralsTests",
             dependencies: [

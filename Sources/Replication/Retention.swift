@@ -16,12 +16,18 @@ public struct Retention: Sendable {
     /// Works out the plan for `now` and carries it out; returns what it removed.
     @discardableResult
     public func apply(now: Date = Date()) throws(BackupError) -> RetentionPlan {
+        guard self.configuration.keepBackups != nil || self.configuration.maxAgeDays != nil
+        else {
+            throw BackupError(
+                .configuration,
+                "no retention is configured: set backup.keepBackups or backup.maxAgeDays")
+        }
         let catalog = BackupCatalog(folder: self.configuration.backupsFolder)
         let entries = try catalog.backups()
         let plan = RetentionPlan(
             backups: entries.map(\.manifest), walFiles: try self.archivedWAL(),
-            keepBackups: self.configuration.keepBackups,
-            maxAgeDays: self.configuration.maxAgeDays, now: now)
+            keepBackups: self.configuration.keepBackups ?? 1,
+            maxAgeDays: self.configuration.maxAgeDays ?? 0, now: now)
 
         for label in plan.backupsToRemove {
             let folder = catalog.folder + "/" + label

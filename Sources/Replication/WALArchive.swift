@@ -9,8 +9,9 @@ import Security
 /// beside it (`NAME.sha256`), written so that a file the archive has acknowledged survives a
 /// crash of the machine.
 ///
-/// A file is written under a temporary name, flushed to disk, renamed into place, and the
-/// folder flushed, checksum first and file last: a name that exists is complete. The same
+/// A file is written under a temporary name and flushed to disk, then put in place and the
+/// folder flushed, checksum first and file last (linked, never replacing): a name that
+/// exists is complete. The same
 /// name with the same bytes is accepted again (PostgreSQL re-archives after a crash); the
 /// same name with other bytes is refused and never overwritten.
 public struct WALArchive: Sendable {
@@ -36,6 +37,11 @@ public struct WALArchive: Sendable {
 
     /// Stores `contents` as `name` once it is durable; `checksum` (hex SHA-256), when the
     /// sender sends one, must match the bytes received.
+    ///
+    /// Safe against concurrent stores of the same name, in this process or another (two
+    /// streams, or a re-push racing the first): the bytes are written and flushed under
+    /// temporary names first, then, holding the archive's lock, the name is checked again
+    /// and the file linked into place with link(2), which fails rather than replace a file.
     public func store(
         _ name: WALFileName, contents: [UInt8], checksum expected: String? = nil
     ) throws(ArchiveError) -> Stored {
@@ -44,20 +50,44 @@ public struct WALArchive: Sendable {
             throw ArchiveError(
                 .corrupt, "\(name) arrived with SHA-256 \(checksum), not the \(expected) sent")
         }
-
-        if let existing = try self.storedChecksum(name) {
-            guard existing == checksum else {
-                throw ArchiveError(
-                    .conflict,
-                    "\(name) is archived already with other contents and is never overwritten; "
-                        + Self.likelyCause(name))
-            }
-            return .alreadyPresent
+        if let stored = try self.compare(name, checksum) {
+            return stored
         }
 
-        try self.writeDurably(Array((checksum + "\n").utf8), as: name.name + ".sha256")
-        try self.writeDurably(contents, as: name.name)
-        return .written
+        let temporaryFile = try self.writeTemporary(contents, for: name.name)
+        defer { unlink(temporaryFile) }
+        let temporarySum = try self.writeTemporary(Array((checksum + "\n").utf8), for: name.name)
+        defer { unlink(temporarySum) }
+
+        return try self.locked { () throws(ArchiveError) -> Stored in
+            if let stored = try self.compare(name, checksum) {
+                return stored
+            }
+            // The name is free, so a checksum file under it is an orphan of a store that
+            // stopped between its two steps: replacing it loses nothing acknowledged.
+            guard rename(temporarySum, self.path(name.name + ".sha256")) == 0 else {
+                throw Self.failure("rename", temporarySum)
+            }
+            guard link(temporaryFile, self.path(name.name)) == 0 else {
+                throw Self.failure("link", self.path(name.name))
+            }
+            try self.flushFolder()
+            return .written
+        }
+    }
+
+    /// Compares a stored file's checksum with `checksum`: nil when the name is free.
+    private func compare(
+        _ name: WALFileName, _ checksum: String
+    ) throws(ArchiveError) -> Stored? {
+        guard let existing = try self.storedChecksum(name) else { return nil }
+        guard existing == checksum else {
+            throw ArchiveError(
+                .conflict,
+                "\(name) is archived already with other contents and is never overwritten; "
+                    + Self.likelyCause(name))
+        }
+        return .alreadyPresent
     }
 
     /// The stored bytes of `name`, checked against their checksum; nil when the archive
@@ -117,12 +147,12 @@ public struct WALArchive: Sendable {
         self.folder + "/" + file
     }
 
-    /// Writes `bytes` to a temporary file, flushes it, renames it to `file` and flushes the
-    /// folder, so that `file` either does not exist or is whole after a crash.
-    private func writeDurably(_ bytes: [UInt8], as file: String) throws(ArchiveError) {
+    /// Writes `bytes` to a new temporary file in the folder and flushes it; returns its path.
+    private func writeTemporary(_ bytes: [UInt8], for file: String) throws(ArchiveError) -> String {
         let temporary = self.path(".\(file).\(UUID().uuidString).tmp")
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw Self.failure("create", temporary) }
+        defer { close(descriptor) }
 
         var written = 0
         while written < bytes.count {
@@ -131,7 +161,6 @@ public struct WALArchive: Sendable {
             }
             guard count > 0 else {
                 let error = Self.failure("write", temporary)
-                close(descriptor)
                 unlink(temporary)
                 throw error
             }
@@ -139,21 +168,50 @@ public struct WALArchive: Sendable {
         }
         guard fsync(descriptor) == 0 else {
             let error = Self.failure("flush", temporary)
-            close(descriptor)
             unlink(temporary)
             throw error
         }
-        close(descriptor)
+        return temporary
+    }
 
-        guard rename(temporary, self.path(file)) == 0 else {
-            let error = Self.failure("rename", temporary)
-            unlink(temporary)
-            throw error
+    /// Runs `body` holding an exclusive flock(2) on the folder itself, which every process
+    /// and thread storing into this archive takes for the short check-and-link step (each
+    /// open of the folder is its own lock holder, so threads exclude each other too).
+    private func locked<Result>(
+        _ body: () throws(ArchiveError) -> Result
+    ) throws(ArchiveError) -> Result {
+        let descriptor = open(self.folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Self.failure("open", self.folder) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw Self.failure("lock", self.folder) }
         }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+
+    /// Flushes the folder, so that renames and links into it survive a crash.
+    private func flushFolder() throws(ArchiveError) {
         let folder = open(self.folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard folder >= 0 else { throw Self.failure("open", self.folder) }
         defer { close(folder) }
         guard fsync(folder) == 0 else { throw Self.failure("flush", self.folder) }
+    }
+
+    /// Removes temporary files older than `age` left by stores that were interrupted (a
+    /// crash of the receiver); younger ones may belong to a store in progress.
+    public func removeStaleTemporaries(olderThan age: TimeInterval = 600) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: self.folder)) ?? []
+        let limit = Date().addingTimeInterval(-age)
+        for entry in entries where entry.hasPrefix(".") && entry.hasSuffix(".tmp") {
+            let path = self.path(entry)
+            let modified =
+                (try? FileManager.default.attributesOfItem(atPath: path))?[
+                    .modificationDate] as? Date
+            if let modified, modified < limit {
+                unlink(path)
+            }
+        }
     }
 
     private static func failure(_ step: String, _ path: String) -> ArchiveError {

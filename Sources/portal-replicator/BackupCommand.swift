@@ -1,20 +1,16 @@
 import Foundation
 import Replication
-import Telemetry
 
 /// `portal-replicator backup --config site-b.json`: a base backup of the primary, reached
 /// through `backup.connection`, into the archive's `backups/` folder.
 enum BackupCommand {
-    static let usage = "usage: portal-replicator backup --config FILE"
-
     static func run(_ arguments: [String]) async -> Int32 {
-        let logger = Logger(label: "portal-replicator.backup")
-        guard arguments.count == 2, arguments[0] == "--config" else {
-            FileHandle.standardError.write(Data((Self.usage + "\n").utf8))
+        guard let (config, _) = Usage.parse("backup", arguments, positionals: 0...0) else {
             return 2
         }
+        let logger = Logging.logger("backup")
         do {
-            let configuration = try BackupConfiguration.load(path: arguments[1])
+            let configuration = try BackupConfiguration.load(path: config)
             logger.info(
                 "base backup started",
                 [("archive.folder", .string(configuration.archiveDirectory))])
@@ -33,8 +29,8 @@ enum BackupCommand {
                     + Timestamp.format(manifest.stopTime))
             return 0
         } catch {
-            FileHandle.standardError.write(Data("portal-replicator backup: \(error)\n".utf8))
-            return 1
+            Usage.report("backup", "\(error)")
+            return error.code == .configuration ? 2 : 1
         }
     }
 }

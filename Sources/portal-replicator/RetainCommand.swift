@@ -1,22 +1,18 @@
 import Foundation
 import Replication
-import Telemetry
 
 /// `portal-replicator retain --config site-b.json`: applies the retention rule (keep the
-/// newest `backup.keepBackups` backups and those younger than `backup.maxAgeDays`, never
-/// the newest) and removes archived WAL older than the oldest kept backup; prints what it
-/// removed.
+/// newest `backup.keepBackups` backups and those younger than `backup.maxAgeDays`, and
+/// always the newest) and removes archived WAL before the oldest kept backup's start;
+/// prints what it removed.
 enum RetainCommand {
-    static let usage = "usage: portal-replicator retain --config FILE"
-
     static func run(_ arguments: [String]) async -> Int32 {
-        let logger = Logger(label: "portal-replicator.retain")
-        guard arguments.count == 2, arguments[0] == "--config" else {
-            FileHandle.standardError.write(Data((Self.usage + "\n").utf8))
+        guard let (config, _) = Usage.parse("retain", arguments, positionals: 0...0) else {
             return 2
         }
+        let logger = Logging.logger("retain")
         do {
-            let configuration = try BackupConfiguration.load(path: arguments[1])
+            let configuration = try BackupConfiguration.load(path: config)
             let plan = try Retention(configuration: configuration).apply()
             for label in plan.backupsToRemove {
                 print("removed backup \(label)")
@@ -38,8 +34,8 @@ enum RetainCommand {
                 ])
             return 0
         } catch {
-            FileHandle.standardError.write(Data("portal-replicator retain: \(error)\n".utf8))
-            return 1
+            Usage.report("retain", "\(error)")
+            return error.code == .configuration ? 2 : 1
         }
     }
 }

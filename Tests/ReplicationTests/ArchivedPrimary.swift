@@ -33,7 +33,7 @@ final class ArchivedPrimary: Sendable {
 
     /// Builds both sites, runs `body`, and always tears them down.
     static func with<Result>(
-        keepBackups: Int = 2, maxAgeDays: Double = 7,
+        keepBackups: Int = 2, maxAgeDays: Int? = 7,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (ArchivedPrimary) async throws -> Result
     ) async throws -> Result {
@@ -49,7 +49,7 @@ final class ArchivedPrimary: Sendable {
     }
 
     private static func create(
-        keepBackups: Int, maxAgeDays: Double
+        keepBackups: Int, maxAgeDays: Int?
     ) async throws -> ArchivedPrimary {
         let folder = NSTemporaryDirectory() + "archived-primary-" + UUID().uuidString
         let archive = folder + "/archive"
@@ -78,6 +78,12 @@ final class ArchivedPrimary: Sendable {
                 ],
                 "streams": 4, "lookahead": 16, "compressionLevel": 1,
             ], to: siteA)
+        var backup: [String: Any] = [
+            "connection":
+                "host=127.0.0.1 port=\(primary.port) user=\(TestCluster.superuser) dbname=postgres",
+            "keepBackups": keepBackups,
+        ]
+        backup["maxAgeDays"] = maxAgeDays
         try Self.writeJSON(
             [
                 "listen": ["host": "127.0.0.1", "port": port],
@@ -87,12 +93,7 @@ final class ArchivedPrimary: Sendable {
                     "authority": authority.certificate,
                 ],
                 "prefetch": 4, "prefetchDirectory": folder + "/spool",
-                "backup": [
-                    "connection":
-                        "host=127.0.0.1 port=\(primary.port) user=\(TestCluster.superuser) "
-                        + "dbname=postgres",
-                    "keepBackups": keepBackups, "maxAgeDays": maxAgeDays,
-                ],
+                "backup": backup,
             ], to: siteB)
         try Self.giveToServerAccount(folder)
 

@@ -85,7 +85,7 @@ import Testing
 @Suite(.serialized) struct RetentionTests {
     @Test("retain removes the backups past the count and the WAL before the oldest kept")
     func retainOnRealBackups() async throws {
-        try await ArchivedPrimary.with(keepBackups: 2, maxAgeDays: 0) { sites in
+        try await ArchivedPrimary.with(keepBackups: 2, maxAgeDays: nil) { sites in
             for round in 1...3 {
                 try await sites.primary.psql(
                     "CREATE TABLE round_\(round) AS SELECT generate_series(1, 1000) AS id;")
@@ -122,26 +122,29 @@ import Testing
         }
     }
 
-    @Test("settings out of range are refused naming the key")
-    func badSettings() throws {
-        for (text, expected) in [
-            (#"{"listen": {}}"#, "archiveDirectory is missing"),
-            (#"{"archiveDirectory": "/a", "backup": {"keepBackups": 2}}"#, "backup.connection"),
-            (
-                #"{"archiveDirectory": "/a", "backup": {"connection": "x", "keepBackups": 0}}"#,
-                "keepBackups"
-            ),
-            (
-                #"{"archiveDirectory": "/a", "backup": {"connection": "x", "maxAge": 3}}"#,
-                "unknown key 'maxAge'"
-            ),
-        ] {
-            let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
-            #expect {
-                try BackupConfiguration.parse(object, file: "site-b.json")
-            } throws: { error in
-                (error as? BackupError)?.message.contains(expected) == true
-            }
+    @Test("retain refuses an archive with no retention rule configured, removing nothing")
+    func noRuleNoRemoval() throws {
+        let folder = NSTemporaryDirectory() + "retention-" + UUID().uuidString
+        try FileManager.default.createDirectory(
+            atPath: folder + "/archive/wal", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/archive/wal/000000010000000000000001"))
+        let text = """
+            {"listen": {"host": "127.0.0.1", "port": 7433}, "archiveDirectory": "archive",
+             "tls": {"certificate": "b.pem", "privateKey": "b.key", "authority": "ca.pem"},
+             "backup": {"connection": "host=127.0.0.1"}}
+            """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/site-b.json"))
+
+        let configuration = try BackupConfiguration.load(path: folder + "/site-b.json")
+        #expect(configuration.archiveDirectory == folder + "/archive")
+        #expect {
+            try Retention(configuration: configuration).apply()
+        } throws: { error in
+            (error as? BackupError)?.message.contains("no retention is configured") == true
         }
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder + "/archive/wal")
+                == ["000000010000000000000001"])
     }
 }

@@ -1,0 +1,13 @@
+import Synchronization
+
+/// A flag a daemon's threads poll between steps (and while waiting, once a second) to learn
+/// that the process is stopping.
+public final class StopSignal: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    public func stop() { self.flag.store(true, ordering: .releasing) }
+
+    public var isStopped: Bool { self.flag.load(ordering: .acquiring) }
+}
