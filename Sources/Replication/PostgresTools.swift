@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
 /// Finds and runs PostgreSQL's client programs (`pg_basebackup`, `pg_ctl`) for backup and
 /// restore, with a deadline and with their output kept for the error message.
 enum PostgresTools {
@@ -37,8 +41,10 @@ enum PostgresTools {
     }
 
     /// Runs `executable` with `arguments` and `environment` added to this process's; kills it
-    /// and throws `timedOut` after `timeout`. Output goes to files rather than pipes, so a
-    /// server it starts in the background cannot hold the call open.
+    /// and throws `timedOut` after `timeout`. Started with `posix_spawn` and awaited with
+    /// `waitpid` rather than through Foundation's `Process`, whose exit notice waits on a
+    /// descriptor that a server started by the program (`pg_ctl start`) inherits and keeps
+    /// open; output goes to files, never pipes, for the same reason.
     static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
         timeout: Duration
@@ -47,44 +53,52 @@ enum PostgresTools {
         let outPath = scratch + ".out"
         let errPath = scratch + ".err"
         defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        guard FileManager.default.createFile(atPath: outPath, contents: nil),
-            FileManager.default.createFile(atPath: errPath, contents: nil),
-            let out = FileHandle(forWritingAtPath: outPath),
-            let err = FileHandle(forWritingAtPath: errPath)
-        else {
-            throw BackupError(.storage, "cannot create output files at \(scratch)")
+            unlink(outPath)
+            unlink(errPath)
         }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        do {
-            try process.run()
-        } catch {
-            throw BackupError(.commandFailed, "cannot start \(executable): \(error)")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, flags, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, flags, 0o600)
+
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
         }
-        try? out.close()
-        try? err.close()
+        var pid: pid_t = 0
+        let started = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard started == 0 else {
+            throw BackupError(
+                .commandFailed,
+                "cannot start \(executable): \(String(cString: strerror(started)))")
+        }
 
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR {
+                throw BackupError(.commandFailed, "lost track of \(executable) (pid \(pid))")
+            }
             guard ContinuousClock.now < deadline else {
-                process.terminate()
-                process.waitUntilExit()
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
                 throw BackupError(
                     .timedOut, "\(executable) did not finish within \(timeout); stopped it")
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
+        let signal = status & 0x7f
         return Output(
-            status: process.terminationStatus,
+            status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
             standardOutput: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
             standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }

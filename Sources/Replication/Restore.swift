@@ -97,7 +97,7 @@ public struct Restore: Sendable {
         switch self.target {
         case .time(_, let text):
             lines += [
-                "recovery_target_time = '\(Self.quoted(text))'",
+                "recovery_target_time = '\(Self.quoted(Self.postgresTime(text)))'",
                 "recovery_target_inclusive = on",
                 "recovery_target_action = 'promote'",
             ]
@@ -127,6 +127,19 @@ public struct Restore: Sendable {
             throw BackupError(.storage, "cannot create \(signalPath)")
         }
         return signal
+    }
+
+    /// An ISO 8601 time as `recovery_target_time` accepts it: a space for the `T` and `+00`
+    /// for `Z`, every fractional digit kept.
+    static func postgresTime(_ text: String) -> String {
+        var time = text.trimmingCharacters(in: .whitespaces)
+        if let separator = time.firstIndex(where: { $0 == "T" || $0 == "t" }) {
+            time.replaceSubrange(separator...separator, with: " ")
+        }
+        if time.hasSuffix("Z") || time.hasSuffix("z") {
+            time = String(time.dropLast()) + "+00"
+        }
+        return time
     }
 
     /// `text` inside a single-quoted `postgresql.conf` value.

@@ -35,9 +35,11 @@ public struct RestoredServer: Sendable {
     /// recovery at the target.
     public func start(waitForTarget: Bool, timeout: Duration) async throws(BackupError) {
         let pgctl = try PostgresTools.path("pg_ctl", version: self.serverVersion)
+        let seconds = max(1, timeout.components.seconds)
         let output = try await PostgresTools.run(
-            pgctl, ["start", "-D", self.directory, "-l", self.logFile, "-w", "-t", "600", "-s"],
-            timeout: .seconds(620))
+            pgctl,
+            ["start", "-D", self.directory, "-l", self.logFile, "-w", "-t", "\(seconds)", "-s"],
+            timeout: timeout + .seconds(20))
         guard output.status == 0 else {
             throw BackupError(
                 .commandFailed,

@@ -59,7 +59,7 @@ import Testing
             let port = try ArchivedPrimary.freePort()
             let restore = try await sites.portalctl([
                 "restore", "--standby", directory, "--config", sites.siteB,
-                "--port", String(port), "--start",
+                "--port", String(port), "--start", "--timeout", "60",
             ])
             try #require(restore.succeeded, "\(restore.standardError)\n\(restore.standardOutput)")
 

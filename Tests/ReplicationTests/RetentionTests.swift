@@ -128,7 +128,8 @@ import Testing
         try FileManager.default.createDirectory(
             atPath: folder + "/archive/wal", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/archive/wal/000000010000000000000001"))
+        let segment = folder + "/archive/wal/000000010000000000000001"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: segment))
         let text = """
             {"listen": {"host": "127.0.0.1", "port": 7433}, "archiveDirectory": "archive",
              "tls": {"certificate": "b.pem", "privateKey": "b.key", "authority": "ca.pem"},
