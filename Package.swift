@@ -151,6 +151,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "walship-bench",
+            dependencies: ["PortalTesting", "Replication", "Topology"],
+            path: "bench/walship",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
         // libFuzzer target for the HTTP request parser (scripts/fuzz-http); a plain build
         // makes a tool that replays saved inputs.
         .executableTarget(

@@ -72,8 +72,21 @@ enum PostgresTools {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        // This process's threads may block signals; the program starts with none blocked.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid: pid_t = 0
-        let started = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let started = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard started == 0 else {
             throw BackupError(
                 .commandFailed,

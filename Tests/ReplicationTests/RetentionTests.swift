@@ -149,3 +149,17 @@ import Testing
                 == ["000000010000000000000001"])
     }
 }
+
+@Suite struct RecoveryTimeTests {
+    @Test("ISO 8601 times need a zone; PostgreSQL gets them with every fractional digit")
+    func spelling() {
+        #expect(Timestamp.parse("2026-12-04T16:30:00Z") != nil)
+        #expect(Timestamp.parse("2026-12-04T17:30:00.123456+01:00") != nil)
+        #expect(Timestamp.parse("2026-12-04T16:30:00") == nil)
+        #expect(Timestamp.parse("yesterday") == nil)
+        #expect(
+            Restore.postgresTime("2026-12-04T16:30:00.123456Z") == "2026-12-04 16:30:00.123456+00")
+        #expect(
+            Restore.postgresTime("2026-12-04T17:30:00.5+01:00") == "2026-12-04 17:30:00.5+01:00")
+    }
+}
