@@ -13,6 +13,7 @@ public final class ArchiveReceiver: Sendable {
     /// More connections than this are closed at once: the shipper opens `streams` of them.
     public static let maximumConnections = 64
 
+    /// The port it listens on (the configured one, or the one picked for port 0).
     public let port: Int
     let archive: WALArchive
     let context: TLSContext
@@ -26,8 +27,9 @@ public final class ArchiveReceiver: Sendable {
     public init(
         _ configuration: ReceiverConfiguration, metrics: Metrics, logger: Logger, stop: StopSignal
     ) throws(ReplicatorError) {
+        let owner = try Self.owner(of: configuration)
         do {
-            self.archive = try WALArchive(folder: configuration.walFolder)
+            self.archive = try WALArchive(folder: configuration.walFolder, owner: owner)
         } catch {
             throw ReplicatorError(error)
         }
@@ -37,6 +39,23 @@ public final class ArchiveReceiver: Sendable {
         self.logger = logger
         self.stopSignal = stop
         (self.listener, self.port) = try Sockets.listenTCP(configuration.listen)
+    }
+
+    /// Run as root, the receiver gives what it stores to the owner of `archiveDirectory`
+    /// (created for PostgreSQL's account by whoever set the site up), so that `fetch` as the
+    /// standby's restore_command can read the archive. Otherwise files keep their creator.
+    static func owner(
+        of configuration: ReceiverConfiguration
+    ) throws(ReplicatorError) -> (uid: UInt32, gid: UInt32)? {
+        guard geteuid() == 0 else { return nil }
+        try? FileManager.default.createDirectory(
+            atPath: configuration.archiveDirectory, withIntermediateDirectories: true)
+        var status = stat()
+        guard stat(configuration.archiveDirectory, &status) == 0 else {
+            throw ReplicatorError(
+                .storage, "cannot read the owner of \(configuration.archiveDirectory)")
+        }
+        return status.st_uid == 0 ? nil : (status.st_uid, status.st_gid)
     }
 
     /// Accepts connections until the stop signal, then waits (up to `drain`) for the

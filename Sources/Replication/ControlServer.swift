@@ -60,8 +60,12 @@ final class ControlServer: Sendable {
                 }
             }
             close(self.listener)
-            unlink(self.path)
         }
+    }
+
+    /// Removes the socket file, so `push` learns at once that no daemon runs.
+    func remove() {
+        unlink(self.path)
     }
 
     private func serve(_ client: Int32) {
@@ -86,7 +90,7 @@ final class ControlServer: Sendable {
                 "push answered",
                 [
                     ("wal.file", .string(name.name)),
-                    ("answer", .string(ControlProtocol.line(answer))),
+                    ("answer", .string(String(ControlProtocol.line(answer).dropLast()))),
                 ])
         } catch {
             answer = .failed(error.message)

@@ -3,6 +3,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
 
+    /// An IPv4 address (names are not resolved) and a port.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port

@@ -107,6 +107,26 @@ final class FrameChannel {
         return (kind, payload)
     }
 
+    /// Closes after a refusal so that the refusal reaches the peer: a socket closed with
+    /// unread input resets the connection, and the peer would see the reset instead. The
+    /// input is read and dropped for up to a second (and 1 MiB) after our side is shut.
+    func closeAfterRefusal() {
+        guard !self.closed else { return }
+        self.session.shutdown()
+        Glibc.shutdown(self.descriptor, Int32(SHUT_WR))
+        let deadline = ContinuousClock.now + .seconds(1)
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var dropped = 0
+        while dropped < 1 << 20, Sockets.wait(self.descriptor, writable: false, until: deadline) {
+            let count = Glibc.read(self.descriptor, &buffer, buffer.count)
+            if count < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+            guard count > 0 else { break }
+            dropped += count
+        }
+        self.closed = true
+        Glibc.close(self.descriptor)
+    }
+
     /// Sends close_notify and closes the socket.
     func close() {
         guard !self.closed else { return }

@@ -9,6 +9,7 @@ import Telemetry
 /// own thread: one short request per connection, then close. The replicator has no other
 /// HTTP to serve, so this stays apart from the API's server.
 public final class MetricsEndpoint: Sendable {
+    /// The port it listens on.
     public let port: Int
     private let listener: Int32
     private let metrics: Metrics

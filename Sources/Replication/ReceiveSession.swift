@@ -15,11 +15,12 @@ struct ReceiveSession {
     static let transferLimit = Duration.seconds(120)
 
     func serve(_ descriptor: Int32) {
-        let logger = self.receiver.logger
+        let peer = Sockets.peerAddress(descriptor)
+        let logger = self.receiver.logger.with("peer", .string(peer))
         let channel: FrameChannel
         do {
             channel = try FrameChannel.accept(
-                descriptor: descriptor, context: self.receiver.context, peer: "shipper",
+                descriptor: descriptor, context: self.receiver.context, peer: peer,
                 timeout: .seconds(10))
         } catch {
             logger.warning("connection refused", [("error", .string(error.message))])
@@ -44,6 +45,7 @@ struct ReceiveSession {
             }
             logger.warning("protocol violation", [("error", .string(error.message))])
             try? channel.send(.failure, text: error.message, until: .now + .seconds(2))
+            channel.closeAfterRefusal()
         }
     }
 
@@ -83,10 +85,21 @@ struct ReceiveSession {
             return
         }
 
+        self.receiver.logger.debug("offered", [("wal.file", .string(offer.name.name))])
         try channel.send(.send, [], until: reply)
-        let (bodyKind, body) = try channel.receive(
-            limit: { $0 == .body ? WireProtocol.bodyLimit(rawSize: offer.size) : 0 },
-            until: .now + Self.transferLimit)
+        let bodyKind: WireProtocol.Kind
+        let body: [UInt8]
+        do {
+            (bodyKind, body) = try channel.receive(
+                limit: { $0 == .body ? WireProtocol.bodyLimit(rawSize: offer.size) : 0 },
+                until: .now + Self.transferLimit)
+        } catch  where error.code == .transport {
+            // Nothing of it was stored: the shipper offers it again when it is back.
+            self.receiver.logger.info(
+                "transfer interrupted",
+                [("wal.file", .string(offer.name.name)), ("error", .string(error.message))])
+            throw error
+        }
         guard bodyKind == .body else {
             throw ReplicatorError(.protocolViolation, "expected the body of \(offer.name)")
         }

@@ -29,6 +29,7 @@ public struct ReplicatorError: Error, Sendable, CustomStringConvertible {
     public let code: Code
     public let message: String
 
+    /// An error of kind `code`; `message` names the cause for the operator.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

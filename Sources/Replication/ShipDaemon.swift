@@ -65,6 +65,7 @@ public final class ShipDaemon: Sendable {
             self.scan(lastAlert: &lastAlert)
             self.queue.pause(Self.scanInterval)
         }
+        self.control.remove()
         self.queue.stop()
         _ = finished.wait(timeout: .now() + 15)
     }

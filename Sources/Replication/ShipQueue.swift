@@ -63,17 +63,27 @@ final class ShipQueue: @unchecked Sendable {
             let new = scan.filter { self.backlog[$0.name] == nil }
             self.backlog = Dictionary(uniqueKeysWithValues: scan.map { ($0.name, $0) })
             self.order = scan.map(\.name)
-            // PostgreSQL renames .ready to .done once push succeeded: forget those.
-            for name in self.acknowledged.keys where self.backlog[name] == nil {
-                self.acknowledged[name] = nil
-            }
-            for name in self.conflicts.keys where self.backlog[name] == nil {
-                self.conflicts[name] = nil
-            }
+            self.forgetArchived()
             if !new.isEmpty { self.condition.broadcast() }
             let pending = scan.filter { self.acknowledged[$0.name] == nil }
             return (new, pending)
         }
+    }
+
+    /// PostgreSQL renames `.ready` to `.done` once push succeeded: what is kept about a
+    /// file no longer ready, not in flight and not awaited by push is dropped, so the
+    /// bookkeeping stays as small as the backlog.
+    private func forgetArchived() {
+        func gone(_ name: WALFileName) -> Bool {
+            self.backlog[name] == nil && !self.inFlight.contains(name)
+                && !self.urgent.contains(name)
+        }
+        self.acknowledged = self.acknowledged.filter { !gone($0.key) }
+        self.conflicts = self.conflicts.filter { !gone($0.key) }
+        self.failures = self.failures.filter { !gone($0.key) }
+        self.corruptAttempts = self.corruptAttempts.filter { !gone($0.key) }
+        self.holdUntil = self.holdUntil.filter { !gone($0.key) }
+        self.pushChecksums = self.pushChecksums.filter { !gone($0.key) }
     }
 
     // MARK: Streams
@@ -98,6 +108,8 @@ final class ShipQueue: @unchecked Sendable {
 
     private func pick() -> Job? {
         let now = ContinuousClock.now
+        // A history file site B disputes (a conflict) keeps blocking its timeline: its
+        // segments would mix two servers' histories in one archive.
         let historyBarrier = self.order.lazy
             .filter { $0.kind == .history && self.acknowledged[$0] == nil }
             .map(\.timeline).min()
@@ -116,7 +128,11 @@ final class ShipQueue: @unchecked Sendable {
         if let name = self.urgent.first(where: eligible) {
             return Job(name: name, checksum: self.pushChecksums[name], urgent: true)
         }
-        let window = self.order.lazy.filter { self.acknowledged[$0] == nil }.prefix(self.lookahead)
+        // A file in conflict stays in the backlog (and in the lag alert) but gives its
+        // place in the window to the next one.
+        let window = self.order.lazy
+            .filter { self.acknowledged[$0] == nil && self.conflicts[$0] == nil }
+            .prefix(self.lookahead)
         if let name = window.first(where: eligible) {
             return Job(name: name, checksum: nil, urgent: false)
         }

@@ -21,6 +21,7 @@ struct ShipStream: Sendable {
         var channel: FrameChannel?
         var lastUse = ContinuousClock.now
         var backoff = Duration.milliseconds(100)
+        var outage = false
         let logger = self.logger.with("stream", .int(Int64(self.index)))
 
         while !self.queue.isStopping {
@@ -35,17 +36,26 @@ struct ShipStream: Sendable {
                     channel = try FrameChannel.connect(
                         to: self.configuration.receiver, serverName: self.configuration.serverName,
                         context: self.context, timeout: .seconds(5))
-                    backoff = .milliseconds(100)
                     lastUse = .now
                     self.queue.connection(open: true)
                     self.metrics.connections.increment()
-                    logger.debug(
-                        "connected", [("receiver", .string("\(self.configuration.receiver)"))])
+                    let receiver: (String, Logger.Value) = (
+                        "receiver", .string("\(self.configuration.receiver)")
+                    )
+                    if outage {
+                        logger.info("site B reachable again", [receiver])
+                    } else {
+                        logger.debug("connected", [receiver])
+                    }
+                    outage = false
                 } catch {
                     self.metrics.connectFailures.increment()
                     self.queue.connectFailed(
                         "site B at \(self.configuration.receiver) is unreachable: \(error.message)")
-                    logger.debug("cannot connect", [("error", .string(error.message))])
+                    if !outage {
+                        logger.warning("site B unreachable", [("error", .string(error.message))])
+                    }
+                    outage = true
                     self.queue.pause(backoff)
                     backoff = min(backoff * 2, .seconds(2))
                     continue
@@ -56,14 +66,24 @@ struct ShipStream: Sendable {
             let result = self.ship(
                 job, over: open, logger: logger.with("wal.file", .string(job.name.name)))
             lastUse = .now
-            if case .transport(let message) = result {
+            switch result {
+            case .transport(let message):
                 logger.info("connection lost", [("error", .string(message))])
                 open.close()
                 channel = nil
                 self.queue.connection(open: false)
                 self.metrics.connections.decrement()
+                self.queue.finish(job, result)
+                // Back off here too: a receiver that takes connections but drops each one
+                // must not be hammered with handshakes.
+                self.queue.pause(backoff)
+                backoff = min(backoff * 2, .seconds(2))
+            case .acknowledged:
+                backoff = .milliseconds(100)
+                self.queue.finish(job, result)
+            case .conflict, .corrupt, .failed:
+                self.queue.finish(job, result)
             }
-            self.queue.finish(job, result)
         }
         if let open = channel {
             open.close()

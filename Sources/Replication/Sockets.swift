@@ -121,12 +121,31 @@ enum Sockets {
         return fd
     }
 
+    /// The IPv4 address and port of the peer of `fd` ("10.0.0.2:51234"), for logs.
+    static func peerAddress(_ fd: Int32) -> String {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let found = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getpeername(fd, $0, &length) == 0
+            }
+        }
+        guard found, address.sin_family == sa_family_t(AF_INET) else { return "unknown peer" }
+        var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+        inet_ntop(AF_INET, &address.sin_addr, &text, socklen_t(text.count))
+        let host = String(
+            decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "\(host):\(UInt16(bigEndian: address.sin_port))"
+    }
+
     /// Waits until `fd` is readable (or writable) or `deadline` passes; false on timeout.
     static func wait(_ fd: Int32, writable: Bool, until deadline: ContinuousClock.Instant) -> Bool {
         while true {
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { return false }
-            let milliseconds = Int32(min(left.components.seconds * 1_000 + 1, 1_000))
+            let parts = left.components
+            let milliseconds = Int32(
+                min(parts.seconds * 1_000 + parts.attoseconds / 1_000_000_000_000_000 + 1, 1_000))
             var entry = pollfd(fd: fd, events: Int16(writable ? POLLOUT : POLLIN), revents: 0)
             let ready = poll(&entry, 1, milliseconds)
             if ready > 0 { return true }

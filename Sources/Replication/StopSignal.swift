@@ -5,9 +5,12 @@ import Synchronization
 public final class StopSignal: Sendable {
     private let flag = Atomic<Bool>(false)
 
+    /// A signal not yet raised.
     public init() {}
 
+    /// Raises the signal; every thread polling it winds down.
     public func stop() { self.flag.store(true, ordering: .releasing) }
 
+    /// Whether the daemon is stopping.
     public var isStopped: Bool { self.flag.load(ordering: .acquiring) }
 }

@@ -5,6 +5,7 @@ public struct TLSFiles: Sendable, Equatable {
     public var privateKey: String
     public var authority: String
 
+    /// The three PEM files, as absolute paths.
     public init(certificate: String, privateKey: String, authority: String) {
         self.certificate = certificate
         self.privateKey = privateKey

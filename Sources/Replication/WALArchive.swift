@@ -23,15 +23,23 @@ public struct WALArchive: Sendable {
     }
 
     public let folder: String
+    /// The account given the folder and every file stored (uid, gid), when set.
+    public let owner: (uid: UInt32, gid: UInt32)?
 
-    /// An archive in `folder`, which is created when missing.
-    public init(folder: String) throws(ArchiveError) {
+    /// An archive in `folder`, which is created when missing. With `owner`, the folder and
+    /// each stored file are given to that account (a receiver running as root stores files
+    /// the standby's `restore_command`, running as PostgreSQL's account, must read).
+    public init(folder: String, owner: (uid: UInt32, gid: UInt32)? = nil) throws(ArchiveError) {
         self.folder = folder
+        self.owner = owner
         do {
             try FileManager.default.createDirectory(
                 atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw ArchiveError(.storage, "cannot create the archive folder \(folder): \(error)")
+        }
+        if let owner, chown(folder, owner.uid, owner.gid) != 0 {
+            throw Self.failure("give to uid \(owner.uid)", folder)
         }
     }
 
@@ -153,6 +161,11 @@ public struct WALArchive: Sendable {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw Self.failure("create", temporary) }
         defer { close(descriptor) }
+        if let owner = self.owner, fchown(descriptor, owner.uid, owner.gid) != 0 {
+            let error = Self.failure("give to uid \(owner.uid)", temporary)
+            unlink(temporary)
+            throw error
+        }
 
         var written = 0
         while written < bytes.count {

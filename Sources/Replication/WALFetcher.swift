@@ -23,6 +23,7 @@ public struct WALFetcher: Sendable {
     static let staleAfter: TimeInterval = 600
     static let claimStaleAfter: TimeInterval = 120
 
+    /// Opens the archive and, when prefetching, the spool of site B's configuration.
     public init(_ configuration: ReceiverConfiguration) throws(ReplicatorError) {
         do {
             self.archive = try WALArchive(folder: configuration.walFolder)

@@ -40,6 +40,7 @@ public enum WireProtocol {
         public let size: Int
         public let checksum: String
 
+        /// An offer of `name`, `size` raw bytes with hex SHA-256 `checksum`.
         public init(name: WALFileName, size: Int, checksum: String) {
             self.name = name
             self.size = size

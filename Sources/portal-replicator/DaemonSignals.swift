@@ -14,7 +14,6 @@ enum DaemonSignals {
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
         pthread_sigmask(SIG_BLOCK, &set, nil)
-        signal(SIGPIPE, SIG_IGN)
     }
 
     /// Waits for SIGTERM or SIGINT on a thread of its own and then calls `onSignal`.

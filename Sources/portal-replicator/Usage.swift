@@ -19,6 +19,8 @@ enum Usage {
           prefetch --config site-b.json NAME...  stage segments for fetch (started by fetch)
 
         Logs are JSON lines on standard error; PORTAL_LOG_LEVEL sets the level (info).
+        For tests only: PORTAL_REPLICATOR_FAULT=flip-byte:NAME makes `ship` flip one byte
+        of NAME the first time it sends it, so site B's refusal and the resend can be seen.
         """
 
     /// Prints `message` and the usage to standard error.

@@ -7,6 +7,9 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
+// A peer that hangs up must surface as a write error, not end the process.
+signal(SIGPIPE, SIG_IGN)
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let status: Int32
 switch arguments.first {
