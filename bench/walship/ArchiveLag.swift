@@ -21,9 +21,24 @@ struct ArchiveLag {
             ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
     }
 
+    /// pgbench's transaction under load: a referral-sized insert burst, about 0.2 MiB of
+    /// WAL each, so that a few dozen transactions a second write segments steadily.
+    static let script = """
+        INSERT INTO bench_load (note) SELECT md5(random()::text) || repeat('-', 120)
+        FROM generate_series(1, 1000);
+
+        """
+
+    /// Runs pgbench with `script` at `rate` transactions a second for `seconds` while
+    /// sampling; `folder` holds the script and pgbench's log.
     static func measure(
-        _ cluster: TestCluster, seconds: Int, clients: Int, log: String
+        _ cluster: TestCluster, seconds: Int, clients: Int, rate: Int, folder: String
     ) async throws -> ArchiveLag {
+        let script = folder + "/load.sql"
+        let log = folder + "/pgbench.log"
+        try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
+        Command.giveToServer(script)
+        try await cluster.psql("CREATE TABLE bench_load (id bigserial PRIMARY KEY, note text);")
         let pgbench = cluster.binaries.path("pgbench")
         let connection = [
             "-h", "127.0.0.1", "-p", "\(cluster.port)", "-U", TestCluster.superuser, "postgres",
@@ -32,8 +47,10 @@ struct ArchiveLag {
         let first = try await Self.position(cluster)
 
         let load = try Command.spawn(
-            [pgbench, "-c", "\(clients)", "-j", "\(min(clients, 2))", "-T", "\(seconds)"]
-                + connection, log: log)
+            [
+                pgbench, "-n", "-f", script, "-c", "\(clients)", "-j", "\(min(clients, 2))",
+                "-T", "\(seconds)", "-R", "\(rate)",
+            ] + connection, log: log)
         var samples: [Int] = []
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {

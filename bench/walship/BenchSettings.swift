@@ -8,8 +8,11 @@ struct BenchSettings {
     let streams: Int
     /// Seconds of steady pgbench load while archive lag is sampled (`BENCH_LAG_SECONDS`, 30).
     let lagSeconds: Int
-    /// pgbench clients during the lag measurement (`BENCH_LAG_CLIENTS`, 2).
+    /// pgbench clients during the lag measurement (`BENCH_LAG_CLIENTS`, 4).
     let lagClients: Int
+    /// Transactions a second of the lag load, about 0.2 MiB of WAL each (`BENCH_LAG_RATE`,
+    /// 60: some 12 MiB of WAL a second, three segments every four seconds).
+    let lagRate: Int
 
     static func fromEnvironment() -> BenchSettings {
         let environment = ProcessInfo.processInfo.environment
@@ -21,7 +24,8 @@ struct BenchSettings {
             segments: number("BENCH_SEGMENTS", 64, 4...512),
             streams: number("BENCH_STREAMS", 4, 1...32),
             lagSeconds: number("BENCH_LAG_SECONDS", 30, 5...600),
-            lagClients: number("BENCH_LAG_CLIENTS", 2, 1...16))
+            lagClients: number("BENCH_LAG_CLIENTS", 4, 1...16),
+            lagRate: number("BENCH_LAG_RATE", 60, 1...10_000))
     }
 }
 

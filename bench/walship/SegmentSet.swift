@@ -13,8 +13,9 @@ struct SegmentSet {
     let source: String
     let names: [String]
 
-    /// Loads the cluster with pgbench until at least `count` segments are finished, then
-    /// copies the last `count` of them out.
+    /// Loads the cluster with pgbench until at least `count` segments are finished (its
+    /// initial load, its TPC-B-like run, then bursts of inserts, which write WAL fastest),
+    /// then copies the last `count` of them out.
     static func generate(
         _ cluster: TestCluster, count: Int, into folder: String
     ) async throws -> SegmentSet {
@@ -22,11 +23,16 @@ struct SegmentSet {
         let connection = [
             "-h", "127.0.0.1", "-p", "\(cluster.port)", "-U", TestCluster.superuser, "postgres",
         ]
-        try await Self.pgbench(pgbench, ["-i", "-s", "20", "-q"] + connection)
-        for _ in 0..<40 {
+        try await Self.pgbench(pgbench, ["-i", "-s", "\(max(1, count / 3))", "-q"] + connection)
+        try await Self.pgbench(pgbench, ["-c", "4", "-j", "2", "-T", "10"] + connection)
+        let script = folder + "/load.sql"
+        try ArchiveLag.script.write(toFile: script, atomically: true, encoding: .utf8)
+        try await cluster.psql("CREATE TABLE bench_load (id bigserial PRIMARY KEY, note text);")
+        for _ in 0..<60 {
             let finished = try await Self.finishedSegments(cluster)
             if finished.count >= count { break }
-            try await Self.pgbench(pgbench, ["-c", "4", "-j", "2", "-T", "8"] + connection)
+            try await Self.pgbench(
+                pgbench, ["-n", "-f", script, "-c", "4", "-j", "2", "-T", "5"] + connection)
         }
         let names = Array(try await Self.finishedSegments(cluster).suffix(count))
         guard names.count == count else {

@@ -128,13 +128,14 @@ func measure() async throws -> (ours: ShippingRun, theirs: ShippingRun) {
         guard initialize.succeeded else { throw BenchFailure(initialize.standardError) }
         let lag = try await ArchiveLag.measure(
             primary, seconds: settings.lagSeconds, clients: settings.lagClients,
-            log: lagFolder + "/pgbench.log")
+            rate: settings.lagRate, folder: lagFolder)
         say(
             String(
                 format:
-                    "archive lag under pgbench (%d clients, %d s, %d segments written, %.2f/s): "
+                    "archive lag under pgbench (%d clients at %d tx/s, %d s, %d segments "
+                    + "written, %.2f/s): "
                     + "max %d, median %.1f segments behind (%d samples, %d failed archive calls)",
-                settings.lagClients, lag.seconds, lag.segmentsWritten,
+                settings.lagClients, settings.lagRate, lag.seconds, lag.segmentsWritten,
                 Double(lag.segmentsWritten) / Double(lag.seconds), lag.maximum, lag.median,
                 lag.samples.count, lag.failedArchives))
         await primary.remove()
