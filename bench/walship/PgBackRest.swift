@@ -121,6 +121,13 @@ final class PgBackRest {
         return count
     }
 
+    /// The bytes of the archived segments in the repository.
+    func storedBytes() -> Int {
+        FolderSize.of(self.folder + "/repo/archive/\(Self.stanza)") {
+            $0.count > 24 && $0.prefix(24).allSatisfy(\.isHexDigit) && !$0.contains(".backup")
+        }
+    }
+
     func stop() {
         if let server = self.server {
             Command.stop(server)

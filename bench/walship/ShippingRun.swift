@@ -15,6 +15,10 @@ struct ShippingRun {
     let retries: Int
     /// The WAL shipped, before compression.
     let bytes: Int
+    /// Wall time of each archive command call, in call order (seconds).
+    let calls: [Double]
+    /// What the archive holds for these segments, in bytes (set after the run).
+    var storedBytes = 0
 
     var segmentsPerSecond: Double { Double(self.segments) / max(self.seconds, 1e-9) }
 
@@ -23,9 +27,11 @@ struct ShippingRun {
         command: (String, String) -> [String]
     ) throws -> ShippingRun {
         var retries = 0
+        var calls: [Double] = []
         let start = ContinuousClock.now
         for name in names {
             let path = walDirectory + "/" + name
+            let callStart = ContinuousClock.now
             var attempts = 0
             while try Command.run(command(path, name), log: log) != 0 {
                 attempts += 1
@@ -35,18 +41,32 @@ struct ShippingRun {
                 }
                 usleep(1_000_000)
             }
+            calls.append(Self.duration(ContinuousClock.now - callStart))
             let status = walDirectory + "/archive_status/" + name
             guard rename(status + ".ready", status + ".done") == 0 else {
                 throw BenchFailure("cannot mark \(name) done: errno \(errno)")
             }
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds =
-            Double(elapsed.components.seconds)
-            + Double(elapsed.components.attoseconds) / 1e18
         return ShippingRun(
-            tool: tool, seconds: seconds, segments: names.count, retries: retries,
-            bytes: names.count * 16 << 20)
+            tool: tool, seconds: Self.duration(ContinuousClock.now - start),
+            segments: names.count, retries: retries, bytes: names.count * 16 << 20, calls: calls)
+    }
+
+    private static func duration(_ elapsed: Duration) -> Double {
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// Where the time went: the first call (nothing shipped ahead yet), the median and
+    /// slowest of the rest, and the bytes the archive stores.
+    func detail() -> String {
+        let rest = self.calls.dropFirst().sorted()
+        let median = rest.isEmpty ? 0 : rest[rest.count / 2]
+        return String(
+            format: "    archive command calls: first %.0f ms, median %.0f ms, slowest %.0f ms; "
+                + "archive stores %.1f MiB (%.1f%%)",
+            1000 * (self.calls.first ?? 0), 1000 * median, 1000 * (rest.last ?? 0),
+            Double(self.storedBytes) / 1_048_576,
+            100 * Double(self.storedBytes) / Double(max(self.bytes, 1)))
     }
 
     func report() -> String {

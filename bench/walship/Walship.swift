@@ -67,6 +67,11 @@ final class Walship {
         return names.filter { $0.count == 24 }.count
     }
 
+    /// The bytes of the archived segments.
+    func storedBytes() -> Int {
+        FolderSize.of(self.folder + "/archive/wal") { $0.count == 24 }
+    }
+
     func stop() {
         self.daemons.reversed().forEach(Command.stop)
         self.daemons = []

@@ -24,6 +24,13 @@ let root = NSTemporaryDirectory() + "walship-bench-" + UUID().uuidString
 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
 let authority = try CertificateAuthority(folder: root + "/ca")
 
+/// Removes a finished run's folder and flushes the file system, so that no run pays for
+/// the writeback of an earlier one.
+func settle(_ folder: String) {
+    try? FileManager.default.removeItem(atPath: folder)
+    sync()
+}
+
 /// `label` as a folder name: letters and digits, the rest dashes.
 func slug(_ label: String) -> String {
     String(label.map { $0.isLetter || $0.isNumber ? $0 : "-" })
@@ -37,12 +44,15 @@ func shipWithWalship(_ set: SegmentSet, level: Int, label: String) throws -> Shi
         folder: folder, walDirectory: wal, authority: authority, streams: settings.streams,
         level: level)
     defer { walship.stop() }
-    let run = try ShippingRun.feed(
+    var run = try ShippingRun.feed(
         tool: "portal-replicator, \(label)", walDirectory: wal, names: set.names,
         log: folder + "/push.log", command: walship.push)
+    run.storedBytes = walship.storedBytes()
     guard walship.archived() == set.names.count else {
         throw BenchFailure("portal-replicator archived \(walship.archived()) of \(set.names.count)")
     }
+    walship.stop()
+    settle(folder)
     return run
 }
 
@@ -57,12 +67,15 @@ func shipWithPgBackRest(
         folder: folder, cluster: cluster, pgPath: folder + "/pg", authority: authority,
         processes: settings.streams, compression: compression)
     defer { pgbackrest.stop() }
-    let run = try ShippingRun.feed(
+    var run = try ShippingRun.feed(
         tool: "pgBackRest archive-push, \(label)", walDirectory: wal, names: set.names,
         log: folder + "/push.log", command: pgbackrest.push)
+    run.storedBytes = pgbackrest.storedBytes()
     guard pgbackrest.archived() == set.names.count else {
         throw BenchFailure("pgBackRest archived \(pgbackrest.archived()) of \(set.names.count)")
     }
+    pgbackrest.stop()
+    settle(folder)
     return run
 }
 
@@ -83,16 +96,20 @@ func measure() async throws -> (ours: ShippingRun, theirs: ShippingRun) {
 
         let ours = try shipWithWalship(set, level: 1, label: "zlib level 1")
         say(ours.report())
+        say(ours.detail())
         let theirs = try shipWithPgBackRest(
             set, cluster: cluster, compression: ("gz", 1), label: "gz level 1")
         say(theirs.report())
+        say(theirs.detail())
         let theirDefault = try shipWithPgBackRest(
             set, cluster: cluster, compression: nil, label: "default (gz level 6)")
         say(theirDefault.report())
+        say(theirDefault.detail())
         let ourDefault = try shipWithWalship(
             set, level: Int(SegmentCompression.defaultLevel),
             label: "default (zlib level \(SegmentCompression.defaultLevel))")
         say(ourDefault.report())
+        say(ourDefault.detail())
         say(
             String(
                 format: "defaults: portal-replicator / pgBackRest segments-per-second ratio: %.2f",
