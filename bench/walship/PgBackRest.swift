@@ -12,19 +12,23 @@ import Topology
 final class PgBackRest {
     let folder: String
     let clientConfig: String
+    /// Whether the repository is reached through pgBackRest's TLS server.
+    let overTLS: Bool
     private var server: pid_t?
 
     static let program = "/usr/bin/pgbackrest"
     static let stanza = "bench"
 
-    /// Configures a repository in `folder`, starts its TLS server, and creates the stanza
-    /// from `cluster` (which must be the cluster that wrote the WAL); `pgPath` is the data
-    /// folder look-alike archive-push reads. `compression` nil leaves pgBackRest's default.
+    /// Configures a repository in `folder`, starts its TLS server (unless `overTLS` is
+    /// false: then the repository is a local folder), and creates the stanza from `cluster`
+    /// (which must be the cluster that wrote the WAL); `pgPath` is the data folder
+    /// look-alike archive-push reads. `compression` nil leaves pgBackRest's default.
     init(
         folder: String, cluster: TestCluster, pgPath: String, authority: CertificateAuthority,
-        processes: Int, compression: (type: String, level: Int)?
+        processes: Int, compression: (type: String, level: Int)?, overTLS: Bool = true
     ) throws {
         self.folder = folder
+        self.overTLS = overTLS
         for sub in ["repo", "log", "lock", "spool"] {
             try FileManager.default.createDirectory(
                 atPath: folder + "/" + sub, withIntermediateDirectories: true)
@@ -52,16 +56,19 @@ final class PgBackRest {
             compressionLines =
                 "compress-type=\(compression.type)\ncompress-level=\(compression.level)\n"
         }
-        let common = """
-            [global]
-            repo1-path=\(folder)/repo
+        let remote = """
             repo1-host=localhost
             repo1-host-type=tls
             repo1-host-port=\(port)
             repo1-host-ca-file=\(authority.certificate)
             repo1-host-cert-file=\(client.certificate)
             repo1-host-key-file=\(client.privateKey)
-            log-path=\(folder)/log
+
+            """
+        let common = """
+            [global]
+            repo1-path=\(folder)/repo
+            \(overTLS ? remote : "")log-path=\(folder)/log
             lock-path=\(folder)/lock
             spool-path=\(folder)/spool
             archive-async=y
@@ -80,8 +87,10 @@ final class PgBackRest {
         Command.giveToServer(folder)
         Command.giveToServer(authority.folder)
 
-        self.server = try Command.spawn(
-            [Self.program, "server", "--config=\(serverConfig)"], log: folder + "/server.out")
+        if overTLS {
+            self.server = try Command.spawn(
+                [Self.program, "server", "--config=\(serverConfig)"], log: folder + "/server.out")
+        }
         var created: Int32 = -1
         for _ in 0..<50 where created != 0 {
             usleep(100_000)

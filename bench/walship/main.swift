@@ -63,18 +63,29 @@ func shipWithPgBackRest(
 ) throws -> ShippingRun {
     let folder = root + "/pgbackrest-" + slug(label)
     let wal = try set.stage(folder + "/pg")
-    let pgbackrest = try PgBackRest(
-        folder: folder, cluster: cluster, pgPath: folder + "/pg", authority: authority,
-        processes: settings.streams, compression: compression)
+    let pgbackrest: PgBackRest
+    do {
+        pgbackrest = try PgBackRest(
+            folder: folder, cluster: cluster, pgPath: folder + "/pg", authority: authority,
+            processes: settings.streams, compression: compression)
+    } catch {
+        say("pgBackRest's TLS server could not be set up (\(error)); LOCAL repository instead")
+        pgbackrest = try PgBackRest(
+            folder: folder + "-local", cluster: cluster, pgPath: folder + "/pg",
+            authority: authority, processes: settings.streams, compression: compression,
+            overTLS: false)
+    }
     defer { pgbackrest.stop() }
     var run = try ShippingRun.feed(
-        tool: "pgBackRest archive-push, \(label)", walDirectory: wal, names: set.names,
+        tool: "pgBackRest archive-push\(pgbackrest.overTLS ? "" : " (local)"), \(label)",
+        walDirectory: wal, names: set.names,
         log: folder + "/push.log", command: pgbackrest.push)
     run.storedBytes = pgbackrest.storedBytes()
     guard pgbackrest.archived() == set.names.count else {
         throw BenchFailure("pgBackRest archived \(pgbackrest.archived()) of \(set.names.count)")
     }
     pgbackrest.stop()
+    settle(pgbackrest.folder)
     settle(folder)
     return run
 }
