@@ -92,6 +92,21 @@ import Testing
             ])
             #expect(unknown.status == 1)
             #expect(unknown.standardError.contains("unknown key retain"))
+
+            // A byte flipped in the stored backup is caught, and the half-made folder goes.
+            let stored = try #require(try sites.backups().last)
+            let victim = sites.archive + "/backups/" + stored.label + "/data/PG_VERSION"
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: victim)))
+            bytes[0] ^= 0x01
+            try Data(bytes).write(to: URL(fileURLWithPath: victim))
+            let damaged = sites.path("damaged")
+            let corrupt = try await sites.portalctl([
+                "restore", "--to", Timestamp.format(Date()), damaged, "--config", sites.siteB,
+            ])
+            #expect(corrupt.status == 1)
+            let reason = "PG_VERSION in backup \(stored.label) has SHA-256"
+            #expect(corrupt.standardError.contains(reason))
+            #expect(!FileManager.default.fileExists(atPath: damaged))
         }
     }
 }
