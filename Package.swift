@@ -67,7 +67,7 @@ let package = Package(
         ),
         .target(
             name: "Replication",
-            dependencies: ["CZlib", "Security", "Telemetry"],
+            dependencies: ["COpenSSL", "CZlib", "Security", "Telemetry"],
             swiftSettings: strict
         ),
         .target(name: "Topology", swiftSettings: strict),
@@ -88,8 +88,8 @@ let package = Package(
         .executableTarget(
             name: "portalctl",
             dependencies: [
-                "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy",
-                "Telemetry", "Topology",
+                "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Replication",
+                "Tenancy", "Telemetry", "Topology",
             ],
             swiftSettings: strict
         ),
@@ -156,6 +156,14 @@ let package = Package(
             name: "wal-compression-bench",
             dependencies: ["BenchSupport", "PortalTesting", "Replication"],
             path: "bench/wal-compression",
+            exclude: ["run"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "walship-bench",
+            dependencies: ["PortalTesting", "Replication", "Topology"],
+            path: "bench/walship",
             exclude: ["run"],
             swiftSettings: strict
         ),

@@ -21,6 +21,8 @@ case "push":
     status = PushCommand.run(Array(arguments.dropFirst()))
 case "fetch":
     status = FetchCommand.run(Array(arguments.dropFirst()))
+case "backup": status = await BackupCommand.run(Array(arguments.dropFirst()))
+case "retain": status = await RetainCommand.run(Array(arguments.dropFirst()))
 case "prefetch":
     status = PrefetchCommand.run(Array(arguments.dropFirst()))
 case "help", "--help", "-h":

@@ -13,6 +13,7 @@ enum Portalctl {
         UpCommand.subcommand,
         DownCommand.subcommand,
         StatusCommand.subcommand,
+        RestoreCommand.subcommand,
     ]
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
