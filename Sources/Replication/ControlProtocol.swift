@@ -1,7 +1,7 @@
 /// The one-line exchange between `push` and the shipping daemon over its Unix socket.
 ///
-/// `push NAME SHA256\n` asks whether NAME with those bytes is durably at site B; the
-/// daemon answers `stored\n`, `conflict MESSAGE\n`, `unreachable MESSAGE\n` or
+/// `push NAME IDENTITY\n` asks whether NAME, in the version of the file the identity
+/// names (see `FileIdentity`), is durably at site B; the daemon answers `stored\n`, `conflict MESSAGE\n`, `unreachable MESSAGE\n` or
 /// `failed MESSAGE\n`, only once it knows.
 public enum ControlProtocol {
     /// The longest request or answer line.
@@ -10,24 +10,26 @@ public enum ControlProtocol {
     /// How long the daemon works on one push before answering `failed`.
     public static let pushTimeout = Duration.seconds(120)
 
-    static func request(_ name: WALFileName, checksum: String) -> String {
-        "push \(name.name) \(checksum)\n"
+    static func request(_ name: WALFileName, identity: FileIdentity) -> String {
+        "push \(name.name) \(identity)\n"
     }
 
-    /// Parses a request line into the name and checksum asked about.
-    static func parse(request line: String) throws(ReplicatorError) -> (WALFileName, String) {
+    /// Parses a request line into the name and file version asked about.
+    static func parse(
+        request line: String
+    ) throws(ReplicatorError) -> (WALFileName, FileIdentity) {
         let parts = line.split(separator: " ")
         guard parts.count == 3, parts[0] == "push" else {
-            throw ReplicatorError(.protocolViolation, "expected: push NAME SHA256")
+            throw ReplicatorError(.protocolViolation, "expected: push NAME IDENTITY")
         }
         guard let name = WALFileName(String(parts[1])) else {
             throw ReplicatorError(.usage, "\(parts[1].prefix(64)) is not a WAL file name")
         }
-        let checksum = String(parts[2])
-        guard WireProtocol.Offer.isChecksum(checksum) else {
-            throw ReplicatorError(.protocolViolation, "the checksum is not hex SHA-256")
+        guard let identity = FileIdentity(text: parts[2]) else {
+            throw ReplicatorError(
+                .protocolViolation, "the file identity is not device:inode:size:mtime:ctime")
         }
-        return (name, checksum)
+        return (name, identity)
     }
 
     static func line(_ answer: ShipQueue.PushAnswer) -> String {

@@ -83,9 +83,9 @@ final class ControlServer: Sendable {
         let request = String(decoding: line, as: UTF8.self)
         let answer: ShipQueue.PushAnswer
         do {
-            let (name, checksum) = try ControlProtocol.parse(request: request)
+            let (name, identity) = try ControlProtocol.parse(request: request)
             answer = self.queue.awaitPush(
-                name, checksum: checksum, timeout: ControlProtocol.pushTimeout)
+                name, identity: identity, timeout: ControlProtocol.pushTimeout)
             self.logger.debug(
                 "push answered",
                 [

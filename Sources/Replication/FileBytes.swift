@@ -6,6 +6,14 @@
 enum FileBytes {
     /// The bytes of `path`; nil when it does not exist.
     static func read(_ path: String) throws(ReplicatorError) -> [UInt8]? {
+        try self.readVersion(path)?.bytes
+    }
+
+    /// The bytes of `path` and the identity of the version read (nil when it does not
+    /// exist); a file that changed while it was read is an error, never a mix of versions.
+    static func readVersion(
+        _ path: String
+    ) throws(ReplicatorError) -> (bytes: [UInt8], identity: FileIdentity)? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
@@ -13,25 +21,38 @@ enum FileBytes {
                 .storage, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
+        let before = try Self.identity(fd, path)
+
+        // Filled by read(2) straight away: zeroing 16 MiB first would cost as much again.
+        var failure: String?
+        let size = Int(before.size)
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let done = Glibc.read(fd, buffer.baseAddress! + count, size - count)
+                if done < 0 && errno == EINTR { continue }
+                guard done > 0 else {
+                    failure = done == 0 ? "it shrank" : String(cString: strerror(errno))
+                    return
+                }
+                count += done
+            }
+        }
+        if let failure {
+            throw ReplicatorError(.storage, "cannot read \(path): \(failure)")
+        }
+        guard try Self.identity(fd, path) == before else {
+            throw ReplicatorError(.storage, "\(path) changed while it was read")
+        }
+        return (bytes, before)
+    }
+
+    private static func identity(_ fd: Int32, _ path: String) throws(ReplicatorError) -> FileIdentity {
         var status = stat()
         guard fstat(fd, &status) == 0 else {
             throw ReplicatorError(
                 .storage, "cannot stat \(path): \(String(cString: strerror(errno)))")
         }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
-        var filled = 0
-        while filled < bytes.count {
-            let count = bytes[filled...].withUnsafeMutableBytes {
-                Glibc.read(fd, $0.baseAddress, $0.count)
-            }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                let reason = count == 0 ? "it shrank" : String(cString: strerror(errno))
-                throw ReplicatorError(.storage, "cannot read \(path): \(reason)")
-            }
-            filled += count
-        }
-        return bytes
+        return FileIdentity(status)
     }
 
     /// Writes `bytes` to a temporary file beside `path` and renames it into place, so a

@@ -1,12 +1,12 @@
-import Security
-
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #endif
 
 /// `push` as PostgreSQL's `archive_command`: a thin client of the shipping daemon. It
-/// computes the file's SHA-256, asks the daemon whether site B holds it durably, and
-/// succeeds only on the daemon's `stored`; never on a local copy alone.
+/// names the file's version (its `FileIdentity`, read without reading the file), asks the
+/// daemon whether site B holds that version durably, and succeeds only on the daemon's
+/// `stored`; never on a local copy alone. The daemon reads and hashes the file itself,
+/// once, when it ships it.
 public enum PushClient {
     /// Returns once site B holds `name` (the file at `path`) durably; throws `conflict`
     /// (other bytes archived under the name: the message names the likely cause),
@@ -18,16 +18,10 @@ public enum PushClient {
             throw ReplicatorError(
                 .usage, "'\(name.prefix(64))' is not a name PostgreSQL archives (%f)")
         }
-        guard let bytes = try FileBytes.read(path) else {
+        guard let identity = try FileIdentity.of(path) else {
             throw ReplicatorError(.usage, "\(path) (%p) does not exist")
         }
-        try Self.checkSameFile(path, configuration.walDirectory + "/" + file.name)
-        let checksum: String
-        do {
-            checksum = try SHA256.hex(bytes)
-        } catch {
-            throw ReplicatorError(.storage, "cannot compute the SHA-256 of \(path): \(error)")
-        }
+        try Self.checkSameFile(identity, path, configuration.walDirectory + "/" + file.name)
 
         let socket: Int32
         do {
@@ -41,7 +35,7 @@ public enum PushClient {
         defer { close(socket) }
 
         let answer = try Self.exchange(
-            socket, ControlProtocol.request(file, checksum: checksum),
+            socket, ControlProtocol.request(file, identity: identity),
             deadline: .now + ControlProtocol.pushTimeout + .seconds(30))
         let (word, message) = Self.split(answer)
         switch word {
@@ -54,11 +48,12 @@ public enum PushClient {
 
     /// The daemon ships `walDirectory/NAME`; %p must be that very file, or the
     /// configuration names another pg_wal than the one PostgreSQL archives from.
-    private static func checkSameFile(_ path: String, _ shipped: String) throws(ReplicatorError) {
-        var given = stat()
+    private static func checkSameFile(
+        _ given: FileIdentity, _ path: String, _ shipped: String
+    ) throws(ReplicatorError) {
         var expected = stat()
-        guard stat(path, &given) == 0, stat(shipped, &expected) == 0,
-            given.st_dev == expected.st_dev, given.st_ino == expected.st_ino
+        guard stat(shipped, &expected) == 0, given.device == UInt64(expected.st_dev),
+            given.inode == UInt64(expected.st_ino)
         else {
             throw ReplicatorError(
                 .usage,

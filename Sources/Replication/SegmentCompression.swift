@@ -21,17 +21,20 @@ public enum SegmentCompression {
         guard (0...9).contains(level) else {
             throw ArchiveError(.invalidArgument, "zlib level \(level) is not between 0 and 9")
         }
-        var bound = compressBound(uLong(bytes.count))
-        var output = [UInt8](repeating: 0, count: Int(bound))
-        let status = output.withUnsafeMutableBufferPointer { out in
-            bytes.withUnsafeBufferPointer { input in
-                compress2(out.baseAddress, &bound, input.baseAddress, uLong(input.count), level)
+        // The output is written by zlib before it is read: zeroing the worst case first
+        // would cost about as much as compressing a mostly empty segment.
+        let capacity = Int(compressBound(uLong(bytes.count)))
+        var status = Z_OK
+        let output = [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
+            var produced = uLong(capacity)
+            status = bytes.withUnsafeBufferPointer { input in
+                compress2(out.baseAddress, &produced, input.baseAddress, uLong(input.count), level)
             }
+            count = status == Z_OK ? Int(produced) : 0
         }
         guard status == Z_OK else {
             throw ArchiveError(.storage, "zlib could not compress (status \(status))")
         }
-        output.removeSubrange(Int(bound)...)
         return output
     }
 
@@ -44,12 +47,13 @@ public enum SegmentCompression {
         guard (0...Self.maximumInflatedBytes).contains(expectedSize) else {
             throw ArchiveError(.corrupt, "an inflated size of \(expectedSize) bytes is not WAL")
         }
-        var output = [UInt8](repeating: 0, count: max(expectedSize, 1))
         var produced = uLong(expectedSize)
-        let status = output.withUnsafeMutableBufferPointer { out in
-            stream.withUnsafeBufferPointer { input in
+        var status = Z_OK
+        let output = [UInt8](unsafeUninitializedCapacity: max(expectedSize, 1)) { out, count in
+            status = stream.withUnsafeBufferPointer { input in
                 uncompress(out.baseAddress, &produced, input.baseAddress, uLong(input.count))
             }
+            count = status == Z_OK ? Int(produced) : 0
         }
         guard status == Z_OK, Int(produced) == expectedSize else {
             throw ArchiveError(
@@ -59,7 +63,6 @@ public enum SegmentCompression {
                     : "the stream is damaged or truncated (zlib status \(status), "
                         + "\(produced) of \(expectedSize) bytes)")
         }
-        output.removeSubrange(expectedSize...)
         return output
     }
 }

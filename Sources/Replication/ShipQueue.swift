@@ -1,21 +1,28 @@
 import Foundation
 
 /// The shipper's shared state, behind one lock with a condition: the backlog from the last
-/// scan, what site B has acknowledged (name and checksum), the files in flight, the files
+/// scan, what site B has acknowledged (name, checksum and the version of the local file
+/// that was read), the files in flight, the files
 /// `push` is waiting for, and each connection's fortunes. Streams take their next file
 /// here; `push` waits here for its answer.
 final class ShipQueue: @unchecked Sendable {
-    /// One file for a stream to ship; `checksum` is set when `push` computed it already.
+    /// One file for a stream to ship.
     struct Job: Sendable {
         let name: WALFileName
-        let checksum: String?
         let urgent: Bool
+    }
+
+    /// What site B acknowledged: the SHA-256 it stored, and which version of the local
+    /// file those bytes were read from.
+    struct Acknowledgement: Sendable, Equatable {
+        let checksum: String
+        let identity: FileIdentity
     }
 
     /// How a stream's attempt ended.
     enum Result: Sendable {
-        case acknowledged(checksum: String, bytes: Int, sent: Bool)
-        case conflict(checksum: String, message: String)
+        case acknowledged(Acknowledgement, bytes: Int, sent: Bool)
+        case conflict(identity: FileIdentity, message: String)
         case corrupt(String)
         /// The local file could not be read, or site B could not store it: held back a while.
         case failed(String)
@@ -35,11 +42,10 @@ final class ShipQueue: @unchecked Sendable {
     private let lookahead: Int
     private var backlog: [WALFileName: ReadyFile] = [:]
     private var order: [WALFileName] = []
-    private var acknowledged: [WALFileName: String] = [:]
+    private var acknowledged: [WALFileName: Acknowledgement] = [:]
     private var inFlight: Set<WALFileName> = []
     private var urgent: [WALFileName] = []
-    private var pushChecksums: [WALFileName: String] = [:]
-    private var conflicts: [WALFileName: (checksum: String, message: String)] = [:]
+    private var conflicts: [WALFileName: (identity: FileIdentity, message: String)] = [:]
     private var failures: [WALFileName: (message: String, at: ContinuousClock.Instant)] = [:]
     private var corruptAttempts: [WALFileName: Int] = [:]
     private var holdUntil: [WALFileName: ContinuousClock.Instant] = [:]
@@ -83,7 +89,6 @@ final class ShipQueue: @unchecked Sendable {
         self.failures = self.failures.filter { !gone($0.key) }
         self.corruptAttempts = self.corruptAttempts.filter { !gone($0.key) }
         self.holdUntil = self.holdUntil.filter { !gone($0.key) }
-        self.pushChecksums = self.pushChecksums.filter { !gone($0.key) }
     }
 
     // MARK: Streams
@@ -126,7 +131,7 @@ final class ShipQueue: @unchecked Sendable {
         }
 
         if let name = self.urgent.first(where: eligible) {
-            return Job(name: name, checksum: self.pushChecksums[name], urgent: true)
+            return Job(name: name, urgent: true)
         }
         // A file in conflict stays in the backlog (and in the lag alert) but gives its
         // place in the window to the next one.
@@ -134,7 +139,7 @@ final class ShipQueue: @unchecked Sendable {
             .filter { self.acknowledged[$0] == nil && self.conflicts[$0] == nil }
             .prefix(self.lookahead)
         if let name = window.first(where: eligible) {
-            return Job(name: name, checksum: nil, urgent: false)
+            return Job(name: name, urgent: false)
         }
         return nil
     }
@@ -145,20 +150,16 @@ final class ShipQueue: @unchecked Sendable {
             self.inFlight.remove(job.name)
             let name = job.name
             switch result {
-            case .acknowledged(let checksum, _, _):
-                self.acknowledged[name] = checksum
+            case .acknowledged(let acknowledgement, _, _):
+                self.acknowledged[name] = acknowledgement
                 self.corruptAttempts[name] = nil
                 self.holdUntil[name] = nil
                 self.failures[name] = nil
-                self.pushChecksums[name] = nil
                 self.urgent.removeAll { $0 == name }
-            case .conflict(let checksum, let message):
-                self.conflicts[name] = (checksum, message)
+            case .conflict(let identity, let message):
+                self.conflicts[name] = (identity, message)
                 self.urgent.removeAll { $0 == name }
-                self.pushChecksums[name] = nil
             case .corrupt(let message):
-                // Next time the checksum is computed here from the bytes read then.
-                self.pushChecksums[name] = nil
                 let attempts = (self.corruptAttempts[name] ?? 0) + 1
                 self.corruptAttempts[name] = attempts
                 if attempts >= Self.corruptAttemptLimit {
@@ -216,29 +217,30 @@ final class ShipQueue: @unchecked Sendable {
 
     // MARK: Push
 
-    /// Answers `push`: at once when site B acknowledged `name` with `checksum`, otherwise
-    /// after shipping it ahead of the backlog; unreachable as soon as no stream can
-    /// connect; failed after `timeout`.
-    func awaitPush(_ name: WALFileName, checksum: String, timeout: Duration) -> PushAnswer {
+    /// Answers `push`: at once when site B acknowledged `name` as read from the version
+    /// `identity`, otherwise after shipping it ahead of the backlog; unreachable as soon as
+    /// no stream can connect; failed after `timeout`.
+    func awaitPush(
+        _ name: WALFileName, identity: FileIdentity, timeout: Duration
+    ) -> PushAnswer {
         self.locked {
-            if self.acknowledged[name] == checksum { return .stored }
+            if self.acknowledged[name]?.identity == identity { return .stored }
             if let conflict = self.conflicts[name] {
-                guard conflict.checksum != checksum else { return .conflict(conflict.message) }
+                guard conflict.identity != identity else { return .conflict(conflict.message) }
                 self.conflicts[name] = nil
             }
             if self.acknowledged[name] != nil {
-                // Site B has other bytes acknowledged: offering these lets B judge.
+                // Another version was acknowledged: offering this one lets site B judge.
                 self.acknowledged[name] = nil
             }
             let start = ContinuousClock.now
             if !self.urgent.contains(name) { self.urgent.append(name) }
-            self.pushChecksums[name] = checksum
             self.holdUntil[name] = nil
             self.condition.broadcast()
 
             let deadline = Date().addingTimeInterval(Self.seconds(timeout))
             while true {
-                if let answer = self.answer(name, checksum, since: start) { return answer }
+                if let answer = self.answer(name, identity, since: start) { return answer }
                 guard !self.stopping else { return .failed("the shipping daemon is stopping") }
                 guard self.condition.wait(until: min(deadline, Date().addingTimeInterval(1))) else {
                     if Date() >= deadline {
@@ -251,16 +253,16 @@ final class ShipQueue: @unchecked Sendable {
     }
 
     private func answer(
-        _ name: WALFileName, _ checksum: String, since start: ContinuousClock.Instant
+        _ name: WALFileName, _ identity: FileIdentity, since start: ContinuousClock.Instant
     ) -> PushAnswer? {
         if let acknowledged = self.acknowledged[name] {
-            return acknowledged == checksum
+            return acknowledged.identity == identity
                 ? .stored
                 : .failed(
-                    "\(name) changed while it was shipped: site B acknowledged SHA-256 "
-                        + "\(acknowledged), the file now has \(checksum)")
+                    "\(name) changed while it was shipped: site B acknowledged the version "
+                        + "\(acknowledged.identity), push asked about \(identity)")
         }
-        if let conflict = self.conflicts[name], conflict.checksum == checksum {
+        if let conflict = self.conflicts[name], conflict.identity == identity {
             return .conflict(conflict.message)
         }
         if let failure = self.failures[name], failure.at >= start {

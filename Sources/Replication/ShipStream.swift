@@ -98,20 +98,21 @@ struct ShipStream: Sendable {
     ) -> ShipQueue.Result {
         let path = self.configuration.walDirectory + "/" + job.name.name
         let bytes: [UInt8]
-        let checksum: String
+        let version: ShipQueue.Acknowledgement
         do {
-            guard let read = try FileBytes.read(path) else {
+            guard let read = try FileBytes.readVersion(path) else {
                 return .failed("\(path) does not exist")
             }
-            bytes = read
-            checksum = try job.checksum ?? SHA256.hex(bytes)
+            bytes = read.bytes
+            version = .init(checksum: try SHA256.hex(bytes), identity: read.identity)
         } catch let error as ReplicatorError {
             return .failed(error.message)
         } catch {
             return .failed("cannot compute the SHA-256 of \(path): \(error)")
         }
 
-        let offer = WireProtocol.Offer(name: job.name, size: bytes.count, checksum: checksum)
+        let offer = WireProtocol.Offer(
+            name: job.name, size: bytes.count, checksum: version.checksum)
         do {
             try channel.send(.offer, offer.payload, until: .now + Self.exchangeLimit)
             let (kind, message) = try self.answer(channel)
@@ -119,11 +120,11 @@ struct ShipStream: Sendable {
             case .have:
                 self.metrics.acknowledged(job.name, bytes: bytes.count)
                 logger.debug("already archived")
-                return .acknowledged(checksum: checksum, bytes: bytes.count, sent: false)
+                return .acknowledged(version, bytes: bytes.count, sent: false)
             case .send:
                 break
             case .conflict:
-                return self.conflict(job.name, checksum, message, logger)
+                return self.conflict(job.name, version.identity, message, logger)
             default:
                 return .failed("site B answered the offer of \(job.name) with \(kind): \(message)")
             }
@@ -138,7 +139,7 @@ struct ShipStream: Sendable {
                 self.metrics.shippedCompressedBytes.increment(by: UInt64(body.count))
                 self.metrics.acknowledged(job.name, bytes: bytes.count)
                 logger.debug("shipped", [("wal.bytes", .int(Int64(bytes.count)))])
-                return .acknowledged(checksum: checksum, bytes: bytes.count, sent: true)
+                return .acknowledged(version, bytes: bytes.count, sent: true)
             case .corrupt:
                 self.metrics.refusedCorrupt.increment()
                 logger.warning(
@@ -146,7 +147,7 @@ struct ShipStream: Sendable {
                     [("error", .string(detail))])
                 return .corrupt(detail)
             case .conflict:
-                return self.conflict(job.name, checksum, detail, logger)
+                return self.conflict(job.name, version.identity, detail, logger)
             default:
                 return .failed("site B could not store \(job.name): \(detail)")
             }
@@ -156,11 +157,11 @@ struct ShipStream: Sendable {
     }
 
     private func conflict(
-        _ name: WALFileName, _ checksum: String, _ message: String, _ logger: Logger
+        _ name: WALFileName, _ identity: FileIdentity, _ message: String, _ logger: Logger
     ) -> ShipQueue.Result {
         self.metrics.refusedConflict.increment()
         logger.error("conflict at site B", [("error", .string(message))])
-        return .conflict(checksum: checksum, message: message)
+        return .conflict(identity: identity, message: message)
     }
 
     private func answer(

@@ -7,10 +7,13 @@ public enum SHA256 {
     public static func hash(_ bytes: some Collection<UInt8>) throws(SecurityError) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        let input = Array(bytes)
-        let ok = input.withUnsafeBytes { raw in
+        func digestOf(_ raw: UnsafeRawBufferPointer) -> Int32 {
             EVP_Digest(raw.baseAddress, raw.count, &digest, &length, EVP_sha256(), nil)
         }
+        // Contiguous input (an array of a whole WAL segment) is hashed in place, not copied.
+        let ok =
+            bytes.withContiguousStorageIfAvailable { digestOf(UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes(digestOf)
         guard ok == 1, length == 32 else {
             throw SecurityError(.cryptoFailure, "SHA-256 failed", context: OpenSSLErrors.drain())
         }

@@ -10,6 +10,27 @@ import Testing
             .sorted { ReadyFile.shippingOrder($0.name, $1.name) }
     }
 
+    static func identity(_ n: Int64) -> FileIdentity {
+        FileIdentity(device: 1, inode: UInt64(n), size: 10, modified: n, changed: n)
+    }
+
+    static func version(_ n: Int64) -> ShipQueue.Acknowledgement {
+        .init(checksum: String(repeating: "a", count: 64), identity: Self.identity(n))
+    }
+
+    @Test("a push about another version of an acknowledged file is shipped again, not trusted")
+    func otherVersionIsReshipped() {
+        let queue = ShipQueue(lookahead: 4)
+        let name = WALFileName("000000010000000000000001")!
+        _ = queue.update(scan: Self.ready([name.name]))
+        queue.finish(queue.next(wait: .zero)!, .acknowledged(Self.version(1), bytes: 10, sent: true))
+
+        let answer = queue.awaitPush(name, identity: Self.identity(7), timeout: .milliseconds(50))
+        #expect(answer != .stored)
+        let job = queue.next(wait: .zero)
+        #expect(job?.name == name && job?.urgent == true, "offered to site B again, first")
+    }
+
     @Test("a timeline's history goes before its segments; the old timeline first")
     func historyFirst() {
         let queue = ShipQueue(lookahead: 8)
@@ -26,7 +47,7 @@ import Testing
         #expect(third?.name.name == "00000002.history")
         #expect(queue.next(wait: .zero) == nil, "the segment waits for its history")
 
-        queue.finish(third!, .acknowledged(checksum: "h", bytes: 10, sent: true))
+        queue.finish(third!, .acknowledged(Self.version(3), bytes: 10, sent: true))
         #expect(queue.next(wait: .zero)?.name.name == "000000020000000000000005")
     }
 
@@ -40,7 +61,7 @@ import Testing
         let a = queue.next(wait: .zero)!
         let b = queue.next(wait: .zero)!
         #expect(queue.next(wait: .zero) == nil, "only two in the window")
-        queue.finish(a, .acknowledged(checksum: "x", bytes: 10, sent: true))
+        queue.finish(a, .acknowledged(Self.version(1), bytes: 10, sent: true))
         queue.finish(b, .transport("reset"))
         #expect(queue.next(wait: .zero)?.name == b.name, "the broken one first again")
         let (_, left) = queue.update(scan: Self.ready(names))
@@ -53,16 +74,16 @@ import Testing
         let name = WALFileName("000000010000000000000001")!
         _ = queue.update(scan: Self.ready([name.name]))
         let job = queue.next(wait: .zero)!
-        queue.finish(job, .acknowledged(checksum: "aa", bytes: 10, sent: true))
-        #expect(queue.awaitPush(name, checksum: "aa", timeout: .seconds(1)) == .stored)
+        queue.finish(job, .acknowledged(Self.version(1), bytes: 10, sent: true))
+        #expect(queue.awaitPush(name, identity: Self.identity(1), timeout: .seconds(1)) == .stored)
 
         let other = WALFileName("000000010000000000000002")!
         _ = queue.update(scan: Self.ready([name.name, other.name]))
         let second = queue.next(wait: .zero)!
-        queue.finish(second, .conflict(checksum: "bb", message: "split brain"))
+        queue.finish(second, .conflict(identity: Self.identity(2), message: "split brain"))
         #expect(
-            queue.awaitPush(other, checksum: "bb", timeout: .seconds(1)) == .conflict("split brain")
-        )
+            queue.awaitPush(other, identity: Self.identity(2), timeout: .seconds(1))
+                == .conflict("split brain"))
     }
 }
 
