@@ -105,10 +105,11 @@ actor PostgresSupervisor {
             do {
                 try await self.start(timeout: deadline - ContinuousClock.now)
                 return
-            } catch where error.code == .startFailed && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(20))
             } catch {
-                throw AgentError(error.code, "after \(attempts) attempts: \(error.message)")
+                guard error.code == .startFailed, ContinuousClock.now < deadline else {
+                    throw AgentError(error.code, "after \(attempts) attempts: \(error.message)")
+                }
+                try? await Task.sleep(for: .milliseconds(20))
             }
         }
     }
