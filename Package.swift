@@ -71,11 +71,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Topology", swiftSettings: strict),
+        // Who is primary: leases, terms, elections and the synchronous set, decided at the
+        // witness site.
+        .target(name: "Failover", dependencies: ["Telemetry"], swiftSettings: strict),
         // The agent beside each PostgreSQL: supervises it, holds or fences the lease,
         // promotes, rewinds and rejoins.
         .target(
             name: "SiteAgent",
-            dependencies: ["CPostgres", "HTTP", "Postgres", "Reactor", "Telemetry"],
+            dependencies: ["CPostgres", "Failover", "HTTP", "Postgres", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
         .target(
@@ -104,7 +107,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "portal-agent",
-            dependencies: ["SiteAgent", "Telemetry"],
+            dependencies: ["Failover", "SiteAgent", "Telemetry"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -227,9 +230,14 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "SiteAgentTests",
-            dependencies: ["SiteAgent", "HTTP", "PortalTesting", "Reactor", "Telemetry"],
+            dependencies: [
+                "Failover", "SiteAgent", "HTTP", "PortalTesting", "Reactor", "Telemetry",
+            ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "FailoverTests", dependencies: ["Failover", "HTTP", "Telemetry"],
+            swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(
             name: "SecurityTests",
