@@ -1,3 +1,4 @@
+import Postgres
 import Telemetry
 
 extension SiteAgent {
@@ -70,6 +71,15 @@ extension SiteAgent {
         self.peerRule.follow(nil, term: term)
         self.slotsEnsured = false
         await self.ensureSlots()
+        // pg_rewind reads the new timeline from pg_control, which only the first checkpoint
+        // after promotion writes: without it an old primary would be told "no rewind
+        // required" and then fail to follow the new timeline.
+        do {
+            try await self.database.execute(script: "CHECKPOINT", timeout: .seconds(60))
+        } catch {
+            self.logger.warning(
+                "checkpoint after promotion failed", [("error", .string(error.message))])
+        }
         self.record(
             "promoted to primary",
             [("agent.term", .int(term)), ("agent.seconds", .double(Self.seconds(since: began)))])
@@ -85,6 +95,9 @@ extension SiteAgent {
         await self.database.close()
         await self.supervisor.stop(wasPrimary ? .immediate : .fast)
         do {
+            if rewind {
+                try await self.checkpoint(host: host, port: port)
+            }
             let said = try await self.rejoin.follow(host: host, port: port, rewind: rewind)
             let rewound = ContinuousClock.now
             self.remember(term: term, primary: primary)
@@ -129,6 +142,24 @@ extension SiteAgent {
                 ])
         } catch {
             self.record("demoted, final position unknown", [("error", .string(error.message))])
+        }
+    }
+
+    /// Asks the primary at `host`:`port` for a checkpoint, so its pg_control names the
+    /// timeline it promoted to (pg_rewind decides from pg_control whether to rewind).
+    func checkpoint(host: String, port: Int) async throws(AgentError) {
+        let configuration = PostgresConfiguration(
+            connectionString: "host=\(host) port=\(port) dbname=postgres "
+                + "user=\(self.settings.postgres.replicationUser)",
+            applicationName: "portal-agent", connectTimeout: .seconds(3))
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration, on: self.group.loops[0], logger: self.logger)
+            defer { Task { await connection.close() } }
+            try await connection.execute(script: "CHECKPOINT")
+        } catch {
+            throw AgentError(
+                .queryFailed, "cannot checkpoint the primary at \(host):\(port): \(error.message)")
         }
     }
 
