@@ -42,10 +42,19 @@ extension SiteAgent {
 
     /// Promotes the standby for `term`, unless a peer lease granted here is still live. The
     /// lease is taken first (from the reply's send time), so the fence watchdog never sees a
-    /// primary without one; then `pg_promote`, then a slot for each peer.
+    /// primary without one; then `pg_promote`, then a slot for each peer. A fenced primary
+    /// told to promote starts again as the primary.
     func promote(term: Int64, sentAt: ContinuousClock.Instant) async {
         guard !self.peerRule.refusesPromotion(at: .now) else {
             self.record("promotion refused: a peer lease granted here is still live")
+            return
+        }
+        if !self.folder.isStandby, !self.busy, self.mode == .fenced || self.mode == .awaitingLease {
+            // A fenced primary told to carry on (no standby could take over): it takes the
+            // lease from this reply and starts again where it stopped.
+            self.lease.renew(sentAt: sentAt, validFor: self.settings.lease, by: .coordinator)
+            self.remember(term: term, primary: self.settings.node)
+            self.perform("start as primary") { agent in await agent.startAsPrimary() }
             return
         }
         guard !self.busy, await self.supervisor.isRunning, self.folder.isStandby else {

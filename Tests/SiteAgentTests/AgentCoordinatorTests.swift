@@ -62,7 +62,11 @@ extension AgentProcessTests {
         throw DriverError("the coordinator never marked \(node) promotable within \(timeout)")
     }
 
-    @Test func withTheRealCoordinatorTheStandbyTakesOverAndTheOldPrimaryRejoins() async throws {
+    /// Starts the real coordinator and both agents, waits until `site_a` is the elected
+    /// primary with `site_b` synchronous and promotable, then runs `body`.
+    func withCoordinatedPair(
+        _ body: (AgentHarness, Int, inout [String: BackgroundProcess]) async throws -> Void
+    ) async throws {
         let port = try LoopbackPort.free()
         try await AgentHarness.with(coordinator: "http://127.0.0.1:\(port)") { harness in
             let coordinator = try self.startCoordinator(port: port, harness: harness)
@@ -73,26 +77,7 @@ extension AgentProcessTests {
             do {
                 try await self.waitForSynchronous(harness, primary: "site_a", standby: "site_b")
                 try await self.waitForPromotable("site_b", coordinator: port)
-                #expect(await harness.tryWrite("site_a", "CREATE TABLE referral (id int)"))
-                #expect(await harness.tryWrite("site_a", "INSERT INTO referral VALUES (1)"))
-
-                await agents["site_a"]!.kill()
-                let lost = try #require(
-                    await harness.timeUntilWrite("site_b", "INSERT INTO referral VALUES (2)"),
-                    "site_b never took writes")
-                print("measured: site_b took writes \(lost.seconds) s after site_a's agent died")
-                #expect(lost < .seconds(8))
-                #expect(harness.postmaster("site_a") == nil)
-
-                let rejoinStart = ContinuousClock.now
-                agents["site_a"] = try harness.startAgent("site_a")
-                try await self.waitForSynchronous(harness, primary: "site_b", standby: "site_a")
-                let rejoined = ContinuousClock.now - rejoinStart
-                print("measured: site_a rewound and synchronous again \(rejoined.seconds) s")
-                try await self.waitForPromotable("site_a", coordinator: port)
-                #expect(await harness.tryWrite("site_b", "INSERT INTO referral VALUES (3)"))
-                let rows = try await harness.pair.primary.psql("SELECT count(*) FROM referral")
-                #expect(rows == "3")
+                try await body(harness, port, &agents)
             } catch {
                 print("coordinator log:\n\(coordinator.standardError.suffix(3000))")
                 for (node, agent) in agents {
@@ -104,6 +89,52 @@ extension AgentProcessTests {
             }
             for agent in agents.values { await agent.terminate() }
             await coordinator.terminate()
+        }
+    }
+
+    @Test func withTheRealCoordinatorTheStandbyTakesOverAndTheOldPrimaryRejoins() async throws {
+        try await self.withCoordinatedPair { harness, port, agents in
+            #expect(await harness.tryWrite("site_a", "CREATE TABLE referral (id int)"))
+            #expect(await harness.tryWrite("site_a", "INSERT INTO referral VALUES (1)"))
+
+            await agents["site_a"]!.kill()
+            let lost = try #require(
+                await harness.timeUntilWrite("site_b", "INSERT INTO referral VALUES (2)"),
+                "site_b never took writes")
+            print("measured: site_b took writes \(lost.seconds) s after site_a's agent died")
+            #expect(lost < .seconds(8))
+            #expect(harness.postmaster("site_a") == nil)
+
+            let rejoinStart = ContinuousClock.now
+            agents["site_a"] = try harness.startAgent("site_a")
+            try await self.waitForSynchronous(harness, primary: "site_b", standby: "site_a")
+            let rejoined = ContinuousClock.now - rejoinStart
+            print("measured: site_a rewound and synchronous again \(rejoined.seconds) s")
+            try await self.waitForPromotable("site_a", coordinator: port)
+            #expect(await harness.tryWrite("site_b", "INSERT INTO referral VALUES (3)"))
+            let rows = try await harness.pair.primary.psql("SELECT count(*) FROM referral")
+            #expect(rows == "3")
+        }
+    }
+
+    @Test func aSwitchoverDemotesThePrimaryAndItFollowsWithoutRewind() async throws {
+        try await self.withCoordinatedPair { harness, port, _ in
+            #expect(await harness.tryWrite("site_a", "CREATE TABLE referral (id int)"))
+            #expect(await harness.tryWrite("site_a", "INSERT INTO referral VALUES (1)"))
+
+            let client = FailoverHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: port))
+            let reply = try client.post(
+                "/v1/switchover", SwitchoverRequest(to: try NodeName("site_b")),
+                as: PrimaryChangeReply.self, timeout: .seconds(30))
+            print("measured: switchover blocked writes \(reply.blockedMilliseconds) ms")
+            #expect(reply.primary.rawValue == "site_b")
+            #expect(reply.blockedMilliseconds < 3000)
+            #expect(await harness.tryWrite("site_b", "INSERT INTO referral VALUES (2)"))
+
+            try await self.waitForSynchronous(harness, primary: "site_b", standby: "site_a")
+            #expect(await harness.tryWrite("site_b", "INSERT INTO referral VALUES (3)"))
+            let rows = try await harness.pair.primary.psql("SELECT count(*) FROM referral")
+            #expect(rows == "3")
         }
     }
 }
