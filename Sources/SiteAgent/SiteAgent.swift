@@ -100,11 +100,11 @@ public actor SiteAgent {
         try await self.serve()
         if self.folder.isStandby {
             self.peerRule.follow(self.memory.primary, term: self.memory.term)
-            try await self.supervisor.start()
+            try await self.supervisor.restart(timeout: .seconds(60))
             self.logger.info(
                 "postgres started as a standby", [("postgres.pid", .int(Int64(await self.pid)))])
         } else if self.isBootstrapping {
-            try await self.supervisor.start()
+            try await self.supervisor.restart(timeout: .seconds(60))
             self.logger.info(
                 "postgres started as the first primary: no coordinator has decided anything yet",
                 [("postgres.pid", .int(Int64(await self.pid)))])
