@@ -172,7 +172,9 @@ extension SiteAgent {
         }
     }
 
-    /// Creates a physical slot named after each peer, once per start as a primary.
+    /// Creates a physical slot named after each peer, once per start as a primary (the
+    /// first status read as a primary calls it), so a peer following this node finds its
+    /// slot however this node became primary.
     func ensureSlots() async {
         guard !self.slotsEnsured else { return }
         do {

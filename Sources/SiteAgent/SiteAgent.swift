@@ -51,6 +51,8 @@ public actor SiteAgent {
     var tasks: [Task<Void, Never>] = []
     var server: HTTPServer?
     var stopping = false
+    /// Whether the last heartbeat was answered, so a change is logged once.
+    var coordinatorAnswers = true
 
     /// An agent for `settings`; checks the configuration and reads its memory, starts
     /// nothing.
