@@ -16,7 +16,8 @@ public struct MonotonicInstant: Sendable, Hashable, Comparable, CustomStringConv
     public static func now() -> MonotonicInstant {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
-        return MonotonicInstant(milliseconds: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
+        return MonotonicInstant(
+            milliseconds: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
     }
 
     /// The instant `milliseconds` later.
@@ -29,6 +30,7 @@ public struct MonotonicInstant: Sendable, Hashable, Comparable, CustomStringConv
         Int(self.milliseconds - earlier.milliseconds)
     }
 
+    /// Orders or compares by value.
     public static func < (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Bool {
         lhs.milliseconds < rhs.milliseconds
     }

@@ -60,10 +60,20 @@ import Testing
         #expect(error?.message.contains("/nonexistent-folder/state.json.tmp") == true)
     }
 
+    @Test func prepareFolderCreatesTheMissingFolder() throws {
+        let folder = try self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = StateStore(path: folder + "/deep/er/state.json")
+        try store.prepareFolder()
+        try store.save(DurableState())
+        #expect(try store.load(nodes: []) == DurableState())
+    }
+
     @Test func historyKeepsTheLastTwenty() {
         var state = DurableState()
         for index in 0..<25 {
-            state.remember(.init(at: "t", term: Term(UInt64(index)), decision: "elect", reason: "r"))
+            state.remember(
+                .init(at: "t", term: Term(UInt64(index)), decision: "elect", reason: "r"))
         }
         #expect(state.decisions.count == 20)
         #expect(state.decisions.first?.term == Term(5))
