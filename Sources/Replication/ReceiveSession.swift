@@ -113,9 +113,8 @@ struct ReceiveSession {
     ) -> (WireProtocol.Kind, String) {
         let logger = self.receiver.logger.with("wal.file", .string(offer.name.name))
         do {
-            let contents = try SegmentCompression.decompress(body, expectedSize: offer.size)
             let result = try self.receiver.archive.store(
-                offer.name, contents: contents, checksum: offer.checksum)
+                offer.name, compressed: body, size: offer.size, checksum: offer.checksum)
             if result == .written {
                 self.receiver.metrics.storedFiles.increment()
                 self.receiver.metrics.storedBytes.increment(by: UInt64(offer.size))

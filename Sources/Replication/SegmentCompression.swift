@@ -65,4 +65,69 @@ public enum SegmentCompression {
         }
         return output
     }
+
+    /// The bytes inflated at a time by `inflate`: big enough to keep zlib busy, small
+    /// enough that each slice is still in the cache when the caller hashes it.
+    static let sliceBytes = 256 << 10
+
+    /// Inflates a zlib stream a slice at a time, handing each slice to `slice` in order,
+    /// and returns the inflated size. The stream must end exactly where it says it ends, with
+    /// nothing after it, and inflate to `expectedSize` bytes when given (otherwise to at
+    /// most `maximumInflatedBytes`): a damaged, truncated or padded stream is refused.
+    public static func inflate(
+        _ stream: [UInt8], expectedSize: Int? = nil,
+        slice: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void
+    ) throws(ArchiveError) -> Int {
+        let limit = expectedSize ?? Self.maximumInflatedBytes
+        guard (0...Self.maximumInflatedBytes).contains(limit) else {
+            throw ArchiveError(.corrupt, "an inflated size of \(limit) bytes is not WAL")
+        }
+        var inflater = z_stream()
+        guard czlib_inflate_init2(&inflater, 15) == Z_OK else {
+            throw ArchiveError(.storage, "zlib could not start inflating")
+        }
+        defer { inflateEnd(&inflater) }
+
+        var buffer = [UInt8](repeating: 0, count: Self.sliceBytes)
+        var total = 0
+        var status = Z_OK
+        var failure: ArchiveError?
+        stream.withUnsafeBufferPointer { input in
+            inflater.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            inflater.avail_in = uInt(input.count)
+            while status == Z_OK, failure == nil {
+                let produced = buffer.withUnsafeMutableBytes { out in
+                    inflater.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    inflater.avail_out = uInt(out.count)
+                    status = CZlib.inflate(&inflater, Z_NO_FLUSH)
+                    return out.count - Int(inflater.avail_out)
+                }
+                total += produced
+                guard total <= limit else {
+                    failure = ArchiveError(
+                        .corrupt, "the stream inflates to more than the \(limit) bytes allowed")
+                    return
+                }
+                buffer.withUnsafeBytes { all in
+                    do throws(ArchiveError) {
+                        try slice(UnsafeRawBufferPointer(rebasing: all.prefix(produced)))
+                    } catch {
+                        failure = error
+                    }
+                }
+            }
+        }
+        if let failure { throw failure }
+        guard status == Z_STREAM_END, inflater.avail_in == 0 else {
+            throw ArchiveError(
+                .corrupt,
+                "the stream is damaged, truncated or padded (zlib status \(status), "
+                    + "\(inflater.avail_in) bytes left over)")
+        }
+        if let expectedSize, total != expectedSize {
+            throw ArchiveError(
+                .corrupt, "the stream inflates to \(total) bytes, not the \(expectedSize) announced")
+        }
+        return total
+    }
 }

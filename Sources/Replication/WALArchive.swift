@@ -5,15 +5,16 @@ import Security
     @preconcurrency import Glibc
 #endif
 
-/// The WAL archive at the receiving site: one folder of archived files, each with its SHA-256
-/// beside it (`NAME.sha256`), written so that a file the archive has acknowledged survives a
-/// crash of the machine.
+/// The WAL archive at the receiving site: one folder of archived files, each kept as the
+/// zlib stream it crossed the link in (a WAL segment takes a fifth of its size or less),
+/// with the SHA-256 of its uncompressed bytes beside it (`NAME.sha256`), written so that a
+/// file the archive has acknowledged survives a crash of the machine.
 ///
 /// A file is written under a temporary name and flushed to disk, then put in place and the
 /// folder flushed, checksum first and file last (linked, never replacing): a name that
-/// exists is complete. The same
-/// name with the same bytes is accepted again (PostgreSQL re-archives after a crash); the
-/// same name with other bytes is refused and never overwritten.
+/// exists is complete. The same name with the same bytes is accepted again (PostgreSQL
+/// re-archives after a crash); the same name with other bytes is refused and never
+/// overwritten. Every read inflates the file and checks it against its checksum.
 public struct WALArchive: Sendable {
     /// What `store` did.
     public enum Stored: Sendable, Equatable {
@@ -43,13 +44,22 @@ public struct WALArchive: Sendable {
         }
     }
 
-    /// Stores `contents` as `name` once it is durable; `checksum` (hex SHA-256), when the
-    /// sender sends one, must match the bytes received.
-    ///
-    /// Safe against concurrent stores of the same name, in this process or another (two
-    /// streams, or a re-push racing the first): the bytes are written and flushed under
-    /// temporary names first, then, holding the archive's lock, the name is checked again
-    /// and the file linked into place with link(2), which fails rather than replace a file.
+    /// Stores `name` from the zlib stream `compressed` as it arrived, once it is durable.
+    /// The stream must inflate to exactly `size` bytes whose SHA-256 is `checksum` (hex):
+    /// it is inflated and hashed a slice at a time, and kept as received.
+    public func store(
+        _ name: WALFileName, compressed: [UInt8], size: Int, checksum expected: String
+    ) throws(ArchiveError) -> Stored {
+        let checksum = try Self.inflatedChecksum(compressed, expectedSize: size)
+        guard expected.lowercased() == checksum else {
+            throw ArchiveError(
+                .corrupt, "\(name) arrived with SHA-256 \(checksum), not the \(expected) sent")
+        }
+        return try self.place(name, stream: compressed, checksum: checksum)
+    }
+
+    /// Stores the uncompressed `contents` as `name` once it is durable; `checksum` (hex
+    /// SHA-256), when given, must match them.
     public func store(
         _ name: WALFileName, contents: [UInt8], checksum expected: String? = nil
     ) throws(ArchiveError) -> Stored {
@@ -58,11 +68,24 @@ public struct WALArchive: Sendable {
             throw ArchiveError(
                 .corrupt, "\(name) arrived with SHA-256 \(checksum), not the \(expected) sent")
         }
+        return try self.place(
+            name, stream: try SegmentCompression.compress(contents), checksum: checksum)
+    }
+
+    /// Puts a checked stream in place under `name`.
+    ///
+    /// Safe against concurrent stores of the same name, in this process or another (two
+    /// streams, or a re-push racing the first): the bytes are written and flushed under
+    /// temporary names first, then, holding the archive's lock, the name is checked again
+    /// and the file linked into place with link(2), which fails rather than replace a file.
+    private func place(
+        _ name: WALFileName, stream: [UInt8], checksum: String
+    ) throws(ArchiveError) -> Stored {
         if let stored = try self.compare(name, checksum) {
             return stored
         }
 
-        let temporaryFile = try self.writeTemporary(contents, for: name.name)
+        let temporaryFile = try self.writeTemporary(stream, for: name.name)
         defer { unlink(temporaryFile) }
         let temporarySum = try self.writeTemporary(Array((checksum + "\n").utf8), for: name.name)
         defer { unlink(temporarySum) }
@@ -98,17 +121,27 @@ public struct WALArchive: Sendable {
         return .alreadyPresent
     }
 
-    /// The stored bytes of `name`, checked against their checksum; nil when the archive
-    /// does not hold it (yet).
+    /// The uncompressed bytes of `name`, checked against their checksum; nil when the
+    /// archive does not hold it (yet).
     public func fetch(_ name: WALFileName) throws(ArchiveError) -> [UInt8]? {
         guard let data = FileManager.default.contents(atPath: self.path(name.name)) else {
             return nil
         }
-        let contents = [UInt8](data)
         guard let expected = try self.storedChecksum(name) else {
             throw ArchiveError(.corrupt, "\(name) has no stored checksum")
         }
-        let actual = try Self.checksum(contents)
+        var contents: [UInt8] = []
+        contents.reserveCapacity(16 << 20)
+        let hasher = try Self.hasher()
+        do {
+            _ = try SegmentCompression.inflate([UInt8](data)) { (slice) throws(ArchiveError) in
+                try Self.update(hasher, slice)
+                contents.append(contentsOf: slice)
+            }
+        } catch {
+            throw ArchiveError(.corrupt, "\(name) cannot be read back: \(error.message)")
+        }
+        let actual = try Self.finish(hasher)
         guard actual == expected else {
             throw ArchiveError(
                 .corrupt, "\(name) no longer matches its checksum (\(actual), stored \(expected))")
@@ -140,6 +173,43 @@ public struct WALArchive: Sendable {
                 + "may have been promoted"
         case .backup:
             "two base backups started at the same position on the same timeline"
+        }
+    }
+
+    /// The SHA-256 of what `stream` inflates to, a slice at a time.
+    private static func inflatedChecksum(
+        _ stream: [UInt8], expectedSize: Int
+    ) throws(ArchiveError) -> String {
+        let hasher = try Self.hasher()
+        _ = try SegmentCompression.inflate(stream, expectedSize: expectedSize) {
+            (slice) throws(ArchiveError) in try Self.update(hasher, slice)
+        }
+        return try Self.finish(hasher)
+    }
+
+    private static func hasher() throws(ArchiveError) -> SHA256Hasher {
+        do {
+            return try SHA256Hasher()
+        } catch {
+            throw ArchiveError(.storage, "cannot compute SHA-256: \(error)")
+        }
+    }
+
+    private static func update(
+        _ hasher: SHA256Hasher, _ slice: UnsafeRawBufferPointer
+    ) throws(ArchiveError) {
+        do {
+            try hasher.update(slice)
+        } catch {
+            throw ArchiveError(.storage, "cannot compute SHA-256: \(error)")
+        }
+    }
+
+    private static func finish(_ hasher: SHA256Hasher) throws(ArchiveError) -> String {
+        do {
+            return try hasher.finishHex()
+        } catch {
+            throw ArchiveError(.storage, "cannot compute SHA-256: \(error)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PortalTesting
+import Replication
 import Testing
 
 #if canImport(Glibc)
@@ -41,12 +42,13 @@ struct PostgresArchivingTests {
 
                 let archived = sites.archivedNames()
                 #expect(archived.count >= 4)
+                let archive = try WALArchive(folder: sites.archive)
                 var compared = 0
                 for name in archived {
                     guard let local = FileManager.default.contents(atPath: pgWal + "/" + name)
                     else { continue }
-                    let remote = FileManager.default.contents(atPath: sites.archive + "/" + name)
-                    #expect(remote == local, "\(name)")
+                    let remote = try archive.fetch(WALFileName(name)!)
+                    #expect(remote == [UInt8](local), "\(name)")
                     #expect(
                         FileManager.default.fileExists(
                             atPath: pgWal + "/archive_status/\(name).done"), "\(name) marked done")
@@ -62,8 +64,8 @@ struct PostgresArchivingTests {
                 let fetched = try await Self.fetchAsServer(sites, first, to: restored, account)
                 #expect(fetched.status == 0, "\(fetched.standardError)")
                 #expect(
-                    FileManager.default.contents(atPath: restored)
-                        == FileManager.default.contents(atPath: sites.archive + "/" + first))
+                    FileManager.default.contents(atPath: restored).map { [UInt8]($0) }
+                        == (try archive.fetch(WALFileName(first)!)))
                 // ... and stages the following segments for the next calls.
                 let next = archived[1]
                 try await ReplicatorSites.waitFor("the next segment staged") {
@@ -72,8 +74,8 @@ struct PostgresArchivingTests {
                 let second = try await Self.fetchAsServer(sites, next, to: restored, account)
                 #expect(second.status == 0)
                 #expect(
-                    FileManager.default.contents(atPath: restored)
-                        == FileManager.default.contents(atPath: sites.archive + "/" + next))
+                    FileManager.default.contents(atPath: restored).map { [UInt8]($0) }
+                        == (try archive.fetch(WALFileName(next)!)))
             }
         }
     }

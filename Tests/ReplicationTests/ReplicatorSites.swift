@@ -1,5 +1,6 @@
 import Foundation
 import PortalTesting
+import Replication
 import Security
 import Topology
 
@@ -218,12 +219,13 @@ final class ReplicatorSites: @unchecked Sendable {
         guard names == expected.keys.sorted() else {
             throw SitesError("archive holds \(names), expected \(expected.keys.sorted())")
         }
+        let archive = try WALArchive(folder: self.archive)
         for name in names {
-            let bytes = [UInt8](
-                try Data(contentsOf: URL(fileURLWithPath: self.archive + "/" + name)))
+            let bytes = try archive.fetch(WALFileName(name)!)
             let stored = try String(
                 contentsOfFile: self.archive + "/\(name).sha256", encoding: .utf8)
-            guard try SHA256.hex(bytes) == stored.trimmingCharacters(in: .whitespacesAndNewlines),
+            guard let bytes,
+                try SHA256.hex(bytes) == stored.trimmingCharacters(in: .whitespacesAndNewlines),
                 bytes == expected[name]
             else {
                 throw SitesError("\(name) at site B does not match what site A had")

@@ -41,4 +41,39 @@ import Testing
         }
         #expect(throws: ArchiveError.self) { try SegmentCompression.compress([1], level: 12) }
     }
+
+    @Test("inflating in slices gives the same bytes, in order, as inflating at once")
+    func slices() throws {
+        let packed = try SegmentCompression.compress(Self.segment)
+        var joined: [UInt8] = []
+        var pieces = 0
+        let size = try SegmentCompression.inflate(packed, expectedSize: Self.segment.count) {
+            joined.append(contentsOf: $0)
+            pieces += 1
+        }
+        #expect(size == Self.segment.count)
+        #expect(joined == Self.segment)
+        #expect(pieces > 1, "a segment is handed over a slice at a time")
+    }
+
+    @Test("slice by slice, a damaged, truncated, padded or wrongly sized stream is refused")
+    func sliceRefusals() throws {
+        let packed = try SegmentCompression.compress(Self.segment)
+        var damaged = packed
+        damaged[packed.count / 2] ^= 0xFF
+        let cases: [([UInt8], Int?)] = [
+            (damaged, Self.segment.count),
+            (Array(packed.prefix(packed.count - 10)), nil),
+            (packed + [0], nil),
+            (packed, Self.segment.count - 1),
+            (packed, Self.segment.count + 1),
+            ([1, 2, 3], nil),
+            ([], nil),
+        ]
+        for (stream, size) in cases {
+            #expect {
+                try SegmentCompression.inflate(stream, expectedSize: size) { _ in }
+            } throws: { ($0 as? ArchiveError)?.code == .corrupt }
+        }
+    }
 }

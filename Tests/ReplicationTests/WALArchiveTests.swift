@@ -1,4 +1,5 @@
 import Foundation
+import Security
 import Testing
 
 @testable import Replication
@@ -71,7 +72,8 @@ import Testing
         let archive = try WALArchive(folder: self.folder)
 
         #expect {
-            try archive.store(self.segment, contents: [9, 9], checksum: String(repeating: "0", count: 64))
+            try archive.store(
+                self.segment, contents: [9, 9], checksum: String(repeating: "0", count: 64))
         } throws: { ($0 as? ArchiveError)?.code == .corrupt }
         #expect(try archive.fetch(self.segment) == nil)
     }
@@ -81,10 +83,53 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: self.folder) }
         let archive = try WALArchive(folder: self.folder)
         _ = try archive.store(self.segment, contents: [1, 2, 3])
-        try Data([1, 2, 9]).write(to: URL(fileURLWithPath: self.folder + "/" + self.segment.name))
+        let other = try SegmentCompression.compress([1, 2, 9])
+        try Data(other).write(to: URL(fileURLWithPath: self.folder + "/" + self.segment.name))
 
         #expect {
             try archive.fetch(self.segment)
         } throws: { ($0 as? ArchiveError)?.code == .corrupt }
+    }
+
+    @Test("a file is kept as the stream it arrived in, checked against its inflated bytes")
+    func keptCompressed() throws {
+        defer { try? FileManager.default.removeItem(atPath: self.folder) }
+        let archive = try WALArchive(folder: self.folder)
+        let contents = [UInt8](repeating: 7, count: 4096) + [UInt8](repeating: 0, count: 1 << 20)
+        let stream = try SegmentCompression.compress(contents)
+        let checksum = try SHA256.hex(contents)
+
+        let stored = try archive.store(
+            self.segment, compressed: stream, size: contents.count, checksum: checksum)
+        #expect(stored == .written)
+        let onDisk = try Data(contentsOf: URL(fileURLWithPath: self.folder + "/" + self.segment.name))
+        #expect([UInt8](onDisk) == stream, "stored as received, not inflated")
+        #expect(try archive.fetch(self.segment) == contents)
+        #expect(
+            try archive.store(
+                self.segment, compressed: stream, size: contents.count, checksum: checksum)
+                == .alreadyPresent)
+    }
+
+    @Test("a stream whose size or checksum is not the one announced is refused, storing nothing")
+    func announcedMismatch() throws {
+        defer { try? FileManager.default.removeItem(atPath: self.folder) }
+        let archive = try WALArchive(folder: self.folder)
+        let contents = [UInt8](repeating: 3, count: 10_000)
+        let stream = try SegmentCompression.compress(contents)
+        let checksum = try SHA256.hex(contents)
+
+        let wrong: [(Int, String)] = [
+            (contents.count + 1, checksum),
+            (contents.count, String(repeating: "0", count: 64)),
+        ]
+        for (size, sum) in wrong {
+            #expect {
+                try archive.store(self.segment, compressed: stream, size: size, checksum: sum)
+            } throws: { ($0 as? ArchiveError)?.code == .corrupt }
+        }
+        #expect(try archive.fetch(self.segment) == nil)
+        let left = try FileManager.default.contentsOfDirectory(atPath: self.folder)
+        #expect(left.filter { !$0.hasPrefix(".") }.isEmpty, "nothing stored: \(left)")
     }
 }

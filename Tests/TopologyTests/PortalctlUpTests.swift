@@ -160,7 +160,9 @@ struct PortalctlUpTests {
         let fetch = try await Command.run(
             account.command(["/bin/sh", "-c", command]), environment: Programs.baseEnvironment)
         #expect(fetch.status == 0, "\(command): \(fetch.errors)")
-        let original = try Data(contentsOf: URL(fileURLWithPath: stored))
+        // What the standby is handed is what the primary wrote.
+        let original = try Data(
+            contentsOf: URL(fileURLWithPath: harness.state + "/site-a/postgres/pg_wal/" + segment))
         #expect(try Data(contentsOf: URL(fileURLWithPath: restored)) == original)
         try? FileManager.default.removeItem(atPath: restored)
 
