@@ -32,31 +32,129 @@ struct TopologyConfigurationTests {
         #expect(check.status == 0, "\(check.standardError)")
     }
 
-    @Test("the primary archives through push and waits for site B; the standby restores by fetch")
+    @Test("site A archives through push, site B restores by fetch, each follows the other")
     func siteSettings() throws {
         let state = try StateFolder("/srv/portal/.state")
-        let primary = Dictionary(
-            uniqueKeysWithValues: SiteSettings.primary(
-                port: 30_001, state: state, programs: Self.programs))
+        let ports = try PortPlan(base: 30_000)
+        let siteA = Dictionary(
+            uniqueKeysWithValues: SiteSettings.site(
+                .a, ports: ports, state: state, programs: Self.programs))
         #expect(
-            primary["archive_command"]
+            siteA["archive_command"]
                 == "'/opt/portal/bin/portal-replicator push --config "
                 + "/srv/portal/.state/replicator/site-a.json %p %f'")
-        #expect(primary["archive_mode"] == "on")
-        #expect(primary["synchronous_commit"] == "on")
-        #expect(primary["synchronous_standby_names"] == "'site_b'")
+        #expect(siteA["archive_mode"] == "on")
+        #expect(siteA["synchronous_commit"] == "on")
+        #expect(siteA["port"] == "30001")
+        #expect(siteA["primary_conninfo"]?.contains("port=30002") == true)
+        #expect(siteA["primary_conninfo"]?.contains("application_name=site_a") == true)
+        #expect(siteA["primary_slot_name"] == "'site_a'")
 
-        let standby = Dictionary(
-            uniqueKeysWithValues: SiteSettings.standby(
-                port: 30_002, primaryPort: 30_001, state: state, programs: Self.programs))
+        let siteB = Dictionary(
+            uniqueKeysWithValues: SiteSettings.site(
+                .b, ports: ports, state: state, programs: Self.programs))
         #expect(
-            standby["restore_command"]
+            siteB["restore_command"]
                 == "'/opt/portal/bin/portal-replicator fetch --config "
                 + "/srv/portal/.state/replicator/site-b.json %f %p'")
-        #expect(standby["primary_slot_name"] == "'site_b'")
-        #expect(standby["primary_conninfo"]?.contains("application_name=site_b") == true)
-        #expect(standby["primary_conninfo"]?.contains("port=30001") == true)
+        #expect(siteB["primary_slot_name"] == "'site_b'")
+        #expect(siteB["primary_conninfo"]?.contains("application_name=site_b") == true)
+        #expect(siteB["primary_conninfo"]?.contains("port=30001") == true)
+        // The coordinator names the synchronous standby through the primary's agent.
+        #expect(siteA["synchronous_standby_names"] == nil)
+        #expect(siteB["synchronous_standby_names"] == nil)
         #expect(SiteSettings.quoted("it's") == "'it''s'")
+    }
+
+    @Test("the coordinator's and agents' files follow the port plan and the state folder")
+    func failoverFiles() throws {
+        let state = try StateFolder("/srv/portal/.state")
+        let ports = try PortPlan(base: 30_000)
+        let coordinator = try Self.object(
+            FailoverConfiguration.coordinator(state: state, ports: ports))
+        #expect(coordinator["stateFile"] as? String == "/srv/portal/.state/coordinator/state.json")
+        let listen = try #require(coordinator["listen"] as? [String: Any])
+        #expect(listen["host"] as? String == "127.0.0.1")
+        #expect(listen["port"] as? Int == 30_010)
+        let nodes = try #require(coordinator["nodes"] as? [[String: Any]])
+        #expect(nodes.map { $0["name"] as? String } == ["site_a", "site_b"])
+        #expect(
+            nodes.map { $0["agent"] as? String } == [
+                "http://127.0.0.1:30011", "http://127.0.0.1:30012",
+            ])
+        #expect(
+            nodes.map { ($0["postgres"] as? [String: Any])?["port"] as? Int } == [
+                30_001, 30_002,
+            ])
+        #expect(coordinator["leaseMilliseconds"] as? Int == 2000)
+        #expect(coordinator["strictSynchronous"] as? Bool == false)
+        #expect(
+            Set(coordinator.keys) == [
+                "listen", "stateFile", "nodes", "leaseMilliseconds", "renewMilliseconds",
+                "degradeGraceMilliseconds", "strictSynchronous", "catchUpBytes",
+            ])
+
+        let agent = try Self.object(
+            FailoverConfiguration.agent(.b, state: state, ports: ports, programs: Self.programs))
+        #expect(agent["node"] as? String == "site_b")
+        #expect((agent["listen"] as? [String: Any])?["port"] as? Int == 30_012)
+        #expect(agent["coordinator"] as? String == "http://127.0.0.1:30010")
+        let peers = try #require(agent["peers"] as? [[String: Any]])
+        #expect(peers.map { $0["name"] as? String } == ["site_a"])
+        #expect(peers.first?["agent"] as? String == "http://127.0.0.1:30011")
+        let postgres = try #require(agent["postgres"] as? [String: Any])
+        #expect(postgres["bin"] as? String == "/usr/lib/postgresql/15/bin")
+        #expect(postgres["data"] as? String == "/srv/portal/.state/site-b/postgres")
+        #expect(postgres["port"] as? Int == 30_002)
+        #expect(postgres["socket"] as? String == "/srv/portal/.state/site-b/socket")
+        #expect(postgres["log"] as? String == "/srv/portal/.state/logs/postgres-b.log")
+        #expect(
+            Set(agent.keys) == [
+                "node", "listen", "coordinator", "peers", "postgres", "leaseMilliseconds",
+                "renewMilliseconds", "fenceMarginMilliseconds",
+            ])
+    }
+
+    @Test("the coordinator's status is read as it reports it, missing parts left out")
+    func coordinatorStatus() throws {
+        let body = """
+            {"term": 3, "primary": "site_b",
+             "lease": {"holder": "site_b", "expiresInMilliseconds": 1870},
+             "nodes": [
+               {"name": "site_a", "role": "standby", "reachable": true,
+                "lastHeartbeatMillisecondsAgo": 40, "timeline": 3, "lsn": "0/3000060",
+                "lagBytes": 0, "syncState": "sync", "promotable": true},
+               {"name": "site_b", "role": "primary", "reachable": true,
+                "lsn": {"current": "0/3000100", "receive": null, "replay": null}}],
+             "synchronousStandbyNames": "site_a", "strict": false,
+             "decisions": [{"at": "2026-12-04T17:00:00Z", "term": 3, "decision": "promote",
+                            "reason": "switchover"}]}
+            """
+        let status = try JSONDecoder().decode(CoordinatorStatus.self, from: Data(body.utf8))
+        #expect(status.term == 3)
+        #expect(status.lease?.holder == "site_b")
+        #expect(status.lease?.expiresInMilliseconds == 1870)
+        #expect(status.node("site_a")?.promotable == true)
+        #expect(status.node("site_b")?.lsn == "0/3000100")
+        #expect(status.decisions.first?.reason == "switchover")
+        #expect(LocalTopology.problems(of: status).isEmpty)
+
+        let degradedBody =
+            #"{"term": 4, "primary": "site_b", "lease": null, "#
+            + #""nodes": [{"name": "site_a", "promotable": false, "reachable": false}]}"#
+        let degraded = try JSONDecoder().decode(
+            CoordinatorStatus.self, from: Data(degradedBody.utf8))
+        #expect(
+            LocalTopology.problems(of: degraded) == [
+                "the lease is held by nobody, not the primary site_b",
+                "the coordinator cannot reach site_a",
+                "the coordinator would not promote site_a (not promotable)",
+            ])
+        #expect(LocalTopology.problems(of: nil) == ["the coordinator does not answer GET /v1/status"])
+    }
+
+    private static func object(_ text: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
     @Test("API nodes name both sites, their own first, read-write and prefer-standby")
