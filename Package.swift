@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "portalctl", targets: ["portalctl"]),
         .executable(name: "portal-api", targets: ["portal-api"]),
         .executable(name: "portal-replicator", targets: ["portal-replicator"]),
+        .executable(name: "portal-agent", targets: ["portal-agent"]),
     ],
     targets: [
         // C libraries reached through system-library targets, each with a shim for the
@@ -70,6 +71,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Topology", swiftSettings: strict),
+        // Who is primary: leases, terms, elections and the synchronous set, decided at the
+        // witness site.
+        .target(name: "Failover", dependencies: ["Telemetry"], swiftSettings: strict),
+        // The agent beside each PostgreSQL: supervises it, holds or fences the lease,
+        // promotes, rewinds and rejoins.
+        .target(
+            name: "SiteAgent",
+            dependencies: ["CPostgres", "Failover", "HTTP", "Postgres", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
         .target(
             name: "Referrals",
             dependencies: ["Audit", "Postgres", "Security", "Telemetry", "Tenancy"],
@@ -92,6 +103,11 @@ let package = Package(
         .executableTarget(
             name: "portal-replicator",
             dependencies: ["Replication", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "portal-agent",
+            dependencies: ["Failover", "SiteAgent", "Telemetry"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -211,6 +227,16 @@ let package = Package(
         ),
         .testTarget(
             name: "TopologyTests", dependencies: ["Topology", "PortalTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SiteAgentTests",
+            dependencies: [
+                "Failover", "SiteAgent", "HTTP", "PortalTesting", "Reactor", "Telemetry",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FailoverTests", dependencies: ["Failover", "HTTP", "Telemetry"],
             swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(
