@@ -1,27 +1,23 @@
+import Failover
 import Foundation
 
 extension LocalTopology {
-    /// What the coordinator answered to a switchover or a forced failover.
-    public struct RoleChange: Codable, Sendable, Equatable {
-        public let term: Int64
-        public let primary: String
-        /// How long writes were refused (switchover only).
-        public let blockedMilliseconds: Int64?
-    }
-
     /// The node names the coordinator knows (`site_a`, `site_b`).
     public static var nodeNames: [String] { Site.allCases.map(\.applicationName) }
 
     /// Asks the coordinator for a planned switchover to `node` (the standby when nil): writes
     /// stop on the primary, the standby replays everything, is promoted, and the old primary
     /// follows it. Refuses an unknown node before asking anything.
-    public func switchover(to node: String?) throws(TopologyError) -> RoleChange {
-        var body = "{}"
+    public func switchover(to node: String?) throws(TopologyError) -> PrimaryChangeReply {
+        var target: NodeName?
         if let node {
-            try Self.checkNode(node)
-            body = #"{"to":"\#(node)"}"#
+            target = try Self.nodeName(node)
         }
-        return try self.post("/v1/switchover", body: body, what: "switchover")
+        return try self.ask("switchover") { client throws(FailoverHTTPError) in
+            try client.post(
+                "/v1/switchover", SwitchoverRequest(to: target), as: PrimaryChangeReply.self,
+                timeout: .seconds(60))
+        }
     }
 
     /// Asks the coordinator to promote `node` whatever it has received, for an operator who
@@ -29,10 +25,14 @@ extension LocalTopology {
     /// before asking anything unless both `force` and `acceptDataLoss` are given.
     public func failover(
         to node: String, force: Bool, acceptDataLoss: Bool
-    ) throws(TopologyError) -> RoleChange {
+    ) throws(TopologyError) -> PrimaryChangeReply {
         try Self.checkForcedFailover(to: node, force: force, acceptDataLoss: acceptDataLoss)
-        let body = #"{"to":"\#(node)","force":true,"acceptDataLoss":true}"#
-        return try self.post("/v1/failover", body: body, what: "failover")
+        let request = FailoverRequest(
+            to: try Self.nodeName(node), force: force, acceptDataLoss: acceptDataLoss)
+        return try self.ask("failover") { client throws(FailoverHTTPError) in
+            try client.post(
+                "/v1/failover", request, as: PrimaryChangeReply.self, timeout: .seconds(60))
+        }
     }
 
     /// Refuses a forced failover to an unknown node or without both `force` and
@@ -40,7 +40,7 @@ extension LocalTopology {
     public static func checkForcedFailover(
         to node: String, force: Bool, acceptDataLoss: Bool
     ) throws(TopologyError) {
-        try Self.checkNode(node)
+        _ = try Self.nodeName(node)
         guard force, acceptDataLoss else {
             throw TopologyError(
                 .invalidArgument,
@@ -52,52 +52,44 @@ extension LocalTopology {
         }
     }
 
-    /// The coordinator's status, nil when it does not answer.
+    /// The coordinator's `GET /v1/status`, nil when it does not answer with one.
     public func coordinatorStatus() -> CoordinatorStatus? {
-        CoordinatorStatus.fetch(port: self.ports.coordinator)
+        let client = FailoverHTTPClient(
+            endpoint: HTTPEndpoint(host: "127.0.0.1", port: self.ports.coordinator))
+        return try? client.get("/v1/status", as: CoordinatorStatus.self, timeout: .seconds(2))
     }
 
-    private static func checkNode(_ node: String) throws(TopologyError) {
-        guard Self.nodeNames.contains(node) else {
+    private static func nodeName(_ node: String) throws(TopologyError) -> NodeName {
+        guard let site = Site(node: node) else {
             throw TopologyError(
                 .invalidArgument,
                 "unknown node '\(node)': the nodes are \(Self.nodeNames.joined(separator: " and "))"
             )
         }
+        return try FailoverConfiguration.name(site)
     }
 
-    private func post(
-        _ path: String, body: String, what: String
-    ) throws(TopologyError) -> RoleChange {
-        guard
-            let answer = HTTPProbe.post(
-                port: self.ports.coordinator, path: path, json: body, timeout: .seconds(60))
-        else {
-            throw TopologyError(
-                .commandFailed,
-                "the coordinator on 127.0.0.1:\(self.ports.coordinator) did not answer the "
-                    + "\(what) (is the topology up? see \(self.state.logFile("coordinator")))")
-        }
-        guard answer.status == 200 else {
+    /// Runs `exchange` against the coordinator, turning its errors into the operator's
+    /// terms: not answering, or refusing with its reason.
+    private func ask(
+        _ what: String,
+        _ exchange: (FailoverHTTPClient) throws(FailoverHTTPError) -> PrimaryChangeReply
+    ) throws(TopologyError) -> PrimaryChangeReply {
+        let client = FailoverHTTPClient(
+            endpoint: HTTPEndpoint(host: "127.0.0.1", port: self.ports.coordinator))
+        do {
+            return try exchange(client)
+        } catch  where error.code == .status {
             throw TopologyError(
                 .refused,
-                "the coordinator refused the \(what) (HTTP \(answer.status)): "
-                    + Self.problem(answer.body))
-        }
-        do {
-            return try JSONDecoder().decode(RoleChange.self, from: Data(answer.body.utf8))
+                "the coordinator refused the \(what) (HTTP \(error.status ?? 0)): "
+                    + (error.detail ?? error.message))
         } catch {
             throw TopologyError(
                 .commandFailed,
-                "the coordinator's answer to the \(what) is unreadable: \(answer.body)")
+                "the \(what) got no answer from the coordinator on 127.0.0.1:"
+                    + "\(self.ports.coordinator) (\(error.message)); is the topology up? see "
+                    + self.state.logFile("coordinator"))
         }
-    }
-
-    /// The detail (or title) of a problem+json body, else the body itself.
-    private static func problem(_ body: String) -> String {
-        let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
-        if let detail = object?["detail"] as? String { return detail }
-        if let title = object?["title"] as? String { return title }
-        return body.isEmpty ? "no reason given" : body
     }
 }

@@ -1,3 +1,5 @@
+import Failover
+
 extension LocalTopology {
     /// Looks at every part: processes by their records and checks, each PostgreSQL's role
     /// and WAL positions, the replication between them and the shipper's backlog.
@@ -21,7 +23,8 @@ extension LocalTopology {
 
         let coordinator = self.coordinatorStatus()
         problems += Self.problems(of: coordinator)
-        let leader = coordinator?.primary.flatMap(Site.init(node:)) ?? self.recordedPrimary()
+        let leader =
+            coordinator?.primary.flatMap { Site(node: $0.rawValue) } ?? self.recordedPrimary()
         let databases = [await self.database(self.primary), await self.database(self.standby)]
         for database in databases {
             let role = database.site == leader.rawValue ? "primary" : "standby"
@@ -66,16 +69,16 @@ extension LocalTopology {
         }
         if coordinator.lease?.holder != primary {
             problems.append(
-                "the lease is held by \(coordinator.lease?.holder ?? "nobody"), not the primary "
-                    + primary)
+                "the lease is held by \(coordinator.lease?.holder.rawValue ?? "nobody"), not the "
+                    + "primary \(primary)")
         } else if let left = coordinator.lease?.expiresInMilliseconds, left <= 0 {
             problems.append("\(primary)'s lease has run out")
         }
         for node in coordinator.nodes {
-            if node.reachable == false {
+            if !node.reachable {
                 problems.append("the coordinator cannot reach \(node.name)")
             }
-            if node.name != primary && node.promotable != true {
+            if node.name != primary && !node.promotable {
                 problems.append("the coordinator would not promote \(node.name) (not promotable)")
             }
         }

@@ -1,3 +1,4 @@
+import Failover
 import Foundation
 
 extension LocalTopology {
@@ -150,12 +151,14 @@ extension LocalTopology {
             HAProxyConfiguration.render(ports: self.ports, nodes: APINode.all(self.ports)),
             to: self.state.haproxyConfiguration)
         try self.account.write(
-            FailoverConfiguration.coordinator(state: self.state, ports: self.ports),
+            FailoverConfiguration.render(
+                FailoverConfiguration.coordinator(state: self.state, ports: self.ports)),
             to: self.state.coordinatorConfiguration)
         for site in Site.allCases {
             try self.account.write(
-                FailoverConfiguration.agent(
-                    site, state: self.state, ports: self.ports, programs: self.programs),
+                FailoverConfiguration.render(
+                    FailoverConfiguration.agent(
+                        site, state: self.state, ports: self.ports, programs: self.programs)),
                 to: self.state.agentConfiguration(site))
         }
     }
@@ -180,7 +183,9 @@ extension LocalTopology {
     /// The site the coordinator recorded as primary: from its status when it answers, else
     /// from its state file, else site A (a new topology).
     func recordedPrimary() -> Site {
-        if let primary = self.coordinatorStatus()?.primary, let site = Site(node: primary) {
+        if let primary = self.coordinatorStatus()?.primary,
+            let site = Site(node: primary.rawValue)
+        {
             return site
         }
         guard let data = FileManager.default.contents(atPath: self.state.coordinatorStateFile),

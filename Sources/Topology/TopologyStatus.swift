@@ -1,3 +1,5 @@
+import Failover
+
 /// What `portalctl status` reports: every process, both databases, the replication between
 /// them, the replicator's backlog and the failover coordinator's view (term, lease, who may
 /// be promoted, its decisions), plus the problems found; encoded as JSON with `--json`.
@@ -117,37 +119,35 @@ extension TopologyStatus {
             return ["", "coordinator: not answering"]
         }
         let lease = coordinator.lease.map {
-            "lease held by \($0.holder ?? "nobody"), expires in "
-                + ($0.expiresInMilliseconds.map { "\($0) ms" } ?? "?")
+            "lease held by \($0.holder), expires in \($0.expiresInMilliseconds) ms"
         }
         var lines = [
             "",
-            "coordinator: term \(coordinator.term), primary \(coordinator.primary ?? "none"), "
-                + (lease ?? "no lease") + ", synchronous_standby_names '"
-                + (coordinator.synchronousStandbyNames ?? "?") + "'"
-                + (coordinator.strict == true ? ", strict" : ""),
+            "coordinator: term \(coordinator.term), primary "
+                + (coordinator.primary?.rawValue ?? "none") + ", " + (lease ?? "no lease")
+                + ", synchronous_standby_names '\(coordinator.synchronousStandbyNames)'"
+                + (coordinator.strict ? ", strict" : ""),
             "node      role      reachable  heartbeat  timeline  lsn          lag bytes  sync   "
                 + "promotable",
         ]
         for node in coordinator.nodes {
             lines.append(
                 [
-                    Self.pad(node.name, 9), Self.pad(node.role ?? "?", 9),
-                    Self.pad(node.reachable.map { $0 ? "yes" : "no" } ?? "?", 10),
+                    Self.pad(node.name.rawValue, 9), Self.pad(node.role?.rawValue ?? "?", 9),
+                    Self.pad(node.reachable ? "yes" : "no", 10),
                     Self.pad(node.lastHeartbeatMillisecondsAgo.map { "\($0) ms" } ?? "-", 10),
                     Self.pad(node.timeline.map(String.init) ?? "-", 9),
-                    Self.pad(node.lsn ?? "-", 12),
+                    Self.pad(node.lsn?.description ?? "-", 12),
                     Self.pad(node.lagBytes.map(String.init) ?? "-", 10),
-                    Self.pad(node.syncState ?? "-", 6),
-                    node.promotable.map { $0 ? "yes" : "no" } ?? "?",
+                    Self.pad(node.syncState ?? "-", 6), node.promotable ? "yes" : "no",
                 ].joined(separator: " "))
         }
         if !coordinator.decisions.isEmpty {
             lines.append("latest decisions:")
             for decision in coordinator.decisions.suffix(5) {
                 lines.append(
-                    "  \(decision.at ?? "?")  term \(decision.term.map(String.init) ?? "?")  "
-                        + "\(decision.decision ?? "?"): \(decision.reason ?? "")")
+                    "  \(decision.at)  term \(decision.term)  \(decision.decision): "
+                        + decision.reason)
             }
         }
         return lines

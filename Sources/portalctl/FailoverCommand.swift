@@ -1,3 +1,4 @@
+import Failover
 import Foundation
 import Topology
 

@@ -1,3 +1,4 @@
+import Failover
 import Foundation
 import Topology
 
@@ -45,7 +46,7 @@ enum SwitchoverCommand {
         let change = try topology.switchover(to: parsed.options["to"])
         Console.out(
             "switchover done: \(change.primary) is primary in term \(change.term); writes were "
-                + "blocked for \(change.blockedMilliseconds.map(String.init) ?? "?") ms")
+                + "blocked for \(change.blockedMilliseconds) ms")
         return ExitStatus.success
     }
 }

@@ -1,3 +1,4 @@
+import Failover
 import Foundation
 import PortalTesting
 import Testing
@@ -66,95 +67,74 @@ struct TopologyConfigurationTests {
         #expect(SiteSettings.quoted("it's") == "'it''s'")
     }
 
-    @Test("the coordinator's and agents' files follow the port plan and the state folder")
+    @Test("the coordinator's and agents' files follow the port plan and parse as they expect")
     func failoverFiles() throws {
         let state = try StateFolder("/srv/portal/.state")
         let ports = try PortPlan(base: 30_000)
-        let coordinator = try Self.object(
+        let coordinatorText = try FailoverConfiguration.render(
             FailoverConfiguration.coordinator(state: state, ports: ports))
-        #expect(coordinator["stateFile"] as? String == "/srv/portal/.state/coordinator/state.json")
-        let listen = try #require(coordinator["listen"] as? [String: Any])
-        #expect(listen["host"] as? String == "127.0.0.1")
-        #expect(listen["port"] as? Int == 30_010)
-        let nodes = try #require(coordinator["nodes"] as? [[String: Any]])
-        #expect(nodes.map { $0["name"] as? String } == ["site_a", "site_b"])
+        let coordinator = try CoordinatorConfiguration.parse(
+            Data(coordinatorText.utf8), source: "coordinator.json")
+        #expect(coordinator.stateFile == "/srv/portal/.state/coordinator/state.json")
+        #expect(coordinator.listen == ListenAddress(host: "127.0.0.1", port: 30_010))
+        #expect(coordinator.nodes.map(\.name.rawValue) == ["site_a", "site_b"])
         #expect(
-            nodes.map { $0["agent"] as? String } == [
-                "http://127.0.0.1:30011", "http://127.0.0.1:30012",
-            ])
-        #expect(
-            nodes.map { ($0["postgres"] as? [String: Any])?["port"] as? Int } == [
-                30_001, 30_002,
-            ])
-        #expect(coordinator["leaseMilliseconds"] as? Int == 2000)
-        #expect(coordinator["strictSynchronous"] as? Bool == false)
-        #expect(
-            Set(coordinator.keys) == [
-                "listen", "stateFile", "nodes", "leaseMilliseconds", "renewMilliseconds",
-                "degradeGraceMilliseconds", "strictSynchronous", "catchUpBytes",
-            ])
+            coordinator.nodes.map(\.agent) == ["http://127.0.0.1:30011", "http://127.0.0.1:30012"])
+        #expect(coordinator.nodes.map(\.postgres.port) == [30_001, 30_002])
+        #expect(coordinator.leaseMilliseconds == 2000)
+        #expect(!coordinator.strictSynchronous)
+        #expect(coordinatorText.contains(#""stateFile" : "/srv/portal/.state/coordinator/"#))
 
-        let agent = try Self.object(
+        let agentText = try FailoverConfiguration.render(
             FailoverConfiguration.agent(.b, state: state, ports: ports, programs: Self.programs))
-        #expect(agent["node"] as? String == "site_b")
-        #expect((agent["listen"] as? [String: Any])?["port"] as? Int == 30_012)
-        #expect(agent["coordinator"] as? String == "http://127.0.0.1:30010")
-        let peers = try #require(agent["peers"] as? [[String: Any]])
-        #expect(peers.map { $0["name"] as? String } == ["site_a"])
-        #expect(peers.first?["agent"] as? String == "http://127.0.0.1:30011")
-        let postgres = try #require(agent["postgres"] as? [String: Any])
-        #expect(postgres["bin"] as? String == "/usr/lib/postgresql/15/bin")
-        #expect(postgres["data"] as? String == "/srv/portal/.state/site-b/postgres")
-        #expect(postgres["port"] as? Int == 30_002)
-        #expect(postgres["socket"] as? String == "/srv/portal/.state/site-b/socket")
-        #expect(postgres["log"] as? String == "/srv/portal/.state/logs/postgres-b.log")
-        #expect(
-            Set(agent.keys) == [
-                "node", "listen", "coordinator", "peers", "postgres", "leaseMilliseconds",
-                "renewMilliseconds", "fenceMarginMilliseconds",
-            ])
+        let agent = try AgentConfiguration.parse(Data(agentText.utf8), source: "agent-b.json")
+        #expect(agent.node.rawValue == "site_b")
+        #expect(agent.listen.port == 30_012)
+        #expect(agent.coordinator == "http://127.0.0.1:30010")
+        #expect(agent.peers.map(\.name.rawValue) == ["site_a"])
+        #expect(agent.peers.first?.agent == "http://127.0.0.1:30011")
+        #expect(agent.peers.first?.postgres.port == 30_001)
+        #expect(agent.postgres.bin == "/usr/lib/postgresql/15/bin")
+        #expect(agent.postgres.data == "/srv/portal/.state/site-b/postgres")
+        #expect(agent.postgres.port == 30_002)
+        #expect(agent.postgres.socket == "/srv/portal/.state/site-b/socket")
+        #expect(agent.postgres.log == "/srv/portal/.state/logs/postgres-b.log")
+        #expect(agent.fenceMarginMilliseconds < agent.leaseMilliseconds)
     }
 
-    @Test("the coordinator's status is read as it reports it, missing parts left out")
-    func coordinatorStatus() throws {
-        let body = """
+    @Test("status finds what is wrong in the coordinator's view")
+    func coordinatorProblems() throws {
+        let healthy = """
             {"term": 3, "primary": "site_b",
              "lease": {"holder": "site_b", "expiresInMilliseconds": 1870},
              "nodes": [
                {"name": "site_a", "role": "standby", "reachable": true,
                 "lastHeartbeatMillisecondsAgo": 40, "timeline": 3, "lsn": "0/3000060",
                 "lagBytes": 0, "syncState": "sync", "promotable": true},
-               {"name": "site_b", "role": "primary", "reachable": true,
-                "lsn": {"current": "0/3000100", "receive": null, "replay": null}}],
+               {"name": "site_b", "role": "primary", "reachable": true, "promotable": false}],
              "synchronousStandbyNames": "site_a", "strict": false,
-             "decisions": [{"at": "2026-12-04T17:00:00Z", "term": 3, "decision": "promote",
-                            "reason": "switchover"}]}
+             "decisions": [{"at": "2026-12-04T17:00:00Z", "term": 3, "decision": "switchover",
+                            "reason": "asked by an operator"}]}
             """
-        let status = try JSONDecoder().decode(CoordinatorStatus.self, from: Data(body.utf8))
-        #expect(status.term == 3)
-        #expect(status.lease?.holder == "site_b")
-        #expect(status.lease?.expiresInMilliseconds == 1870)
-        #expect(status.node("site_a")?.promotable == true)
-        #expect(status.node("site_b")?.lsn == "0/3000100")
-        #expect(status.decisions.first?.reason == "switchover")
+        let status = try JSONDecoder().decode(CoordinatorStatus.self, from: Data(healthy.utf8))
         #expect(LocalTopology.problems(of: status).isEmpty)
 
-        let degradedBody =
-            #"{"term": 4, "primary": "site_b", "lease": null, "#
-            + #""nodes": [{"name": "site_a", "promotable": false, "reachable": false}]}"#
-        let degraded = try JSONDecoder().decode(
-            CoordinatorStatus.self, from: Data(degradedBody.utf8))
+        let degraded = """
+            {"term": 4, "primary": "site_b", "lease": null,
+             "nodes": [{"name": "site_a", "reachable": false, "promotable": false},
+                       {"name": "site_b", "role": "primary", "reachable": true,
+                        "promotable": false}],
+             "synchronousStandbyNames": "", "strict": false, "decisions": []}
+            """
+        let view = try JSONDecoder().decode(CoordinatorStatus.self, from: Data(degraded.utf8))
         #expect(
-            LocalTopology.problems(of: degraded) == [
+            LocalTopology.problems(of: view) == [
                 "the lease is held by nobody, not the primary site_b",
                 "the coordinator cannot reach site_a",
                 "the coordinator would not promote site_a (not promotable)",
             ])
-        #expect(LocalTopology.problems(of: nil) == ["the coordinator does not answer GET /v1/status"])
-    }
-
-    private static func object(_ text: String) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(
+            LocalTopology.problems(of: nil) == ["the coordinator does not answer GET /v1/status"])
     }
 
     @Test("API nodes name both sites, their own first, read-write and prefer-standby")
