@@ -41,6 +41,8 @@ actor PostgresSupervisor {
     /// Pids whose exit was asked for (a stop) or is being watched for (a start).
     private var expected: Set<pid_t> = []
     private var exitCodes: [pid_t: Int32] = [:]
+    /// Counts stops, so a restart that a stop overtook gives up instead of starting again.
+    private var stops = 0
 
     init(
         bin: String, data: String, port: Int, socket: String, log: String, user: ServerUser,
@@ -64,10 +66,13 @@ actor PostgresSupervisor {
     /// or `timeout` passes. Throws `startFailed` with the log's tail when it exits first.
     func start(timeout: Duration = .seconds(60)) async throws(AgentError) {
         guard self.postmaster == nil else { return }
+        // The port and socket are the agent's to decide (pg_rewind copies another node's
+        // settings files), and a standby whose primary restarted retries after 200 ms
+        // instead of the default 5 s, so a synchronous pair commits again at once.
         let argv = self.user.command(
             [
                 "\(self.bin)/postgres", "-D", self.data, "-p", String(self.port), "-k",
-                self.socket,
+                self.socket, "-c", "wal_retrieve_retry_interval=200ms",
             ], deathSignal: "QUIT")
         let launched = try await Postmaster.launch(
             argv, log: self.log, directory: self.data
@@ -99,14 +104,20 @@ actor PostgresSupervisor {
     /// are gone, so a start that exits at once is retried until `timeout`.
     func restart(timeout: Duration) async throws(AgentError) {
         let deadline = ContinuousClock.now + timeout
+        let stopsBefore = self.stops
         var attempts = 0
         while true {
             attempts += 1
+            guard self.stops == stopsBefore else {
+                throw AgentError(.startFailed, "a stop was asked for during the restart")
+            }
             do {
                 try await self.start(timeout: deadline - ContinuousClock.now)
                 return
             } catch {
-                guard error.code == .startFailed, ContinuousClock.now < deadline else {
+                guard error.code == .startFailed, ContinuousClock.now < deadline,
+                    self.stops == stopsBefore
+                else {
                     throw AgentError(error.code, "after \(attempts) attempts: \(error.message)")
                 }
                 try? await Task.sleep(for: .milliseconds(20))
@@ -117,6 +128,7 @@ actor PostgresSupervisor {
     /// Stops the server: SIGINT (fast) or SIGQUIT (immediate), then SIGKILL if it has not
     /// ended within `timeout`. Returns once the postmaster has exited.
     func stop(_ mode: StopMode, timeout: Duration = .seconds(60)) async {
+        self.stops += 1
         guard let postmaster = self.postmaster else { return }
         self.expected.insert(postmaster.pid)
         postmaster.signal(mode == .fast ? SIGINT : SIGQUIT)
