@@ -169,9 +169,10 @@ extension LocalTopology {
         _ standby: PostgresSite, from primary: PostgresSite, say: (String) -> Void
     ) async throws(TopologyError) {
         let slot = standby.site.applicationName
+        // The primary's agent keeps a slot per peer too; whoever comes first makes it.
         _ = try await primary.query(
-            "SELECT pg_create_physical_replication_slot('\(slot)') WHERE NOT EXISTS "
-                + "(SELECT 1 FROM pg_replication_slots WHERE slot_name = '\(slot)')")
+            "DO $$ BEGIN PERFORM pg_create_physical_replication_slot('\(slot)'); "
+                + "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
         say("making \(standby.site.rawValue)'s standby with pg_basebackup through the slot \(slot)")
         try await standby.asServer(
             "pg_basebackup", "-D", standby.dataFolder, "-X", "stream", "-c", "fast",
