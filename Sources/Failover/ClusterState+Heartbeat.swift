@@ -20,25 +20,28 @@ extension ClusterState {
         self.observations[node] = Observation(report: report, receivedAt: now)
 
         let action: Action
+        var lease: CoordinatorReply.LeaseGrant?
         if node == self.durable.primary {
-            action = self.primaryAction(report, at: now, utc: utc)
+            let granted: Bool
+            (action, granted) = self.primaryAction(report, at: now, utc: utc)
+            // Only a grant or renewal made by this very heartbeat travels back: the agent
+            // counts it from when it sent this request.
+            if granted {
+                lease = CoordinatorReply.LeaseGrant(
+                    holder: node, validForMilliseconds: self.settings.leaseMilliseconds)
+            }
         } else {
             action = self.otherAction(report, at: now)
-        }
-        let lease = self.lease.flatMap { lease in
-            lease.holder == node && lease.isLive(at: now)
-                ? CoordinatorReply.LeaseGrant(
-                    holder: node, validForMilliseconds: self.settings.leaseMilliseconds)
-                : nil
         }
         return CoordinatorReply(
             term: self.durable.term, primary: self.durable.primary, lease: lease, action: action,
             synchronousStandbyNames: self.durable.synchronousStandbyNames)
     }
 
+    /// The primary's action, and whether this heartbeat granted or renewed its lease.
     private mutating func primaryAction(
         _ report: AgentReport, at now: MonotonicInstant, utc: String
-    ) -> Action {
+    ) -> (Action, Bool) {
         let node = report.node
         if var switchover = self.switchover, switchover.from == node,
             switchover.stage == .demoting
@@ -47,26 +50,25 @@ extension ClusterState {
                 if switchover.demoteSentAt == nil { switchover.demoteSentAt = now }
                 self.switchover = switchover
                 self.changeStartedAt = switchover.demoteSentAt
-                return .demote(reason: "switchover to \(switchover.to)")
+                return (.demote(reason: "switchover to \(switchover.to)"), false)
             }
             let final = report.lsn.current
             switchover.stage = .waitingForReplay(finalLSN: final)
             switchover.stageStartedAt = now
             self.switchover = switchover
             self.lease = nil
-            return .none
+            return (.none, false)
         }
 
         if let switchover = self.switchover, switchover.from == node {
-            self.lease = nil
-            return report.role == .primary ? .demote(reason: "switchover to \(switchover.to)") : .none
+            return (report.role == .primary ? .demote(reason: "switchover to \(switchover.to)") : .none, false)
         }
 
         switch report.role {
         case .primary:
             if let forced = self.forcedTarget {
-                self.lease = nil
-                return .fence(reason: "an operator forced \(forced) to become primary")
+                // No renewal: the lease granted before runs out, then the promotion follows.
+                return (.fence(reason: "an operator forced \(forced) to become primary"), false)
             }
             if var lease = self.lease, lease.holder == node, lease.term == self.durable.term {
                 lease.renew(receivedAt: now)
@@ -75,24 +77,26 @@ extension ClusterState {
                 self.lease = Lease(
                     holder: node, term: self.durable.term,
                     lengthMilliseconds: self.settings.leaseMilliseconds, receivedAt: now)
+            } else {
+                return (.none, false)
             }
             self.completeChange(to: node, at: now)
-            return .none
+            return (.none, true)
         case .standby:
             self.lease = nil
-            return .promote(term: self.durable.term)
+            return (.promote(term: self.durable.term), false)
         case .stopped:
             self.lease = nil
-            return .none
+            return (.none, false)
         case .fenced:
             self.lease = nil
             guard self.startupOver(at: now), self.forcedTarget == nil, self.switchover == nil
-            else { return .none }
+            else { return (.none, false) }
             let verdict = self.electionVerdict(leaseEnded: "\(node) fenced itself", at: now)
             if case .blocked = verdict {
-                return .promote(term: self.durable.term)
+                return (.promote(term: self.durable.term), false)
             }
-            return .none
+            return (.none, false)
         }
     }
 

@@ -74,8 +74,9 @@ extension LocalDatabase {
     /// Sets `synchronous_standby_names` durably (ALTER SYSTEM) and reloads the settings.
     func setSynchronousStandbyNames(_ names: String) async throws(AgentError) {
         let literal = "'" + names.replacingOccurrences(of: "'", with: "''") + "'"
-        try await self.execute(
-            script: "ALTER SYSTEM SET synchronous_standby_names = \(literal);"
-                + " SELECT pg_reload_conf();")
+        // Two scripts: several statements in one run as a transaction block, where ALTER
+        // SYSTEM is refused.
+        try await self.execute(script: "ALTER SYSTEM SET synchronous_standby_names = \(literal)")
+        try await self.execute(script: "SELECT pg_reload_conf()")
     }
 }
