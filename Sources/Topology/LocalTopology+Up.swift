@@ -24,8 +24,7 @@ extension LocalTopology {
         try self.writeConfiguration(say: say)
 
         var started: [String] = []
-        for name in ["replicator-receive", "replicator-ship", "coordinator"]
-        where missing.contains(name) {
+        for name in ["replicator-receive", "replicator-ship"] where missing.contains(name) {
             try await self.startProcess(name, say: say)
             started.append(name)
         }
@@ -35,6 +34,11 @@ extension LocalTopology {
         if !leader.isInitialized && !follower.isInitialized {
             say("creating \(leader.site.rawValue)'s cluster in \(leader.dataFolder)")
             try await leader.initialize()
+        }
+        if missing.contains("coordinator") {
+            try self.recordFirstPrimary(leader, follower: follower, say: say)
+            try await self.startProcess("coordinator", say: say)
+            started.append("coordinator")
         }
         let first = leader.isInitialized ? leader : follower
         let second = leader.isInitialized ? follower : leader
@@ -179,6 +183,45 @@ extension LocalTopology {
             "-S", slot, "-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres",
             timeout: .seconds(300))
         try self.account.write("", to: standby.dataFolder + "/standby.signal", mode: 0o600)
+    }
+
+    /// A new topology's first decision, written to the coordinator's state file before the
+    /// coordinator first starts: the site `up` has just created as a primary (and from which
+    /// the other will be copied) is the primary of term 1. The coordinator would otherwise
+    /// wait for a running primary to elect, while the agent of a primary's folder waits for
+    /// the lease before it starts the server. Nothing is written once the coordinator has
+    /// recorded a primary, or once the other site exists.
+    private func recordFirstPrimary(
+        _ leader: PostgresSite, follower: PostgresSite, say: (String) -> Void
+    ) throws(TopologyError) {
+        let store = StateStore(path: self.state.coordinatorStateFile)
+        let names = try Site.allCases.map { site throws(TopologyError) in
+            try FailoverConfiguration.name(site)
+        }
+        var durable: DurableState
+        do {
+            durable = try store.load(nodes: names)
+        } catch {
+            throw TopologyError(.storage, error.message)
+        }
+        guard durable.primary == nil, leader.isInitialized, !leader.isStandby,
+            !follower.isInitialized
+        else { return }
+
+        let node = try FailoverConfiguration.name(leader.site)
+        durable.term = durable.term.next
+        durable.primary = node
+        let reason = "portalctl up created \(node)'s cluster as the first primary"
+        let at = ISO8601DateFormatter().string(from: Date())
+        durable.remember(
+            Decision(.elect, term: durable.term, reason: reason).record(at: at))
+        say("recording \(node) as the first primary (term \(durable.term)) for the coordinator")
+        do {
+            try store.save(durable)
+        } catch {
+            throw TopologyError(.storage, error.message)
+        }
+        try self.account.own(self.state.coordinatorStateFile)
     }
 
     /// The site the coordinator recorded as primary: from its status when it answers, else
