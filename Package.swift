@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "portal-api", targets: ["portal-api"]),
         .executable(name: "portal-replicator", targets: ["portal-replicator"]),
         .executable(name: "portal-agent", targets: ["portal-agent"]),
+        .executable(name: "portal-coordinator", targets: ["portal-coordinator"]),
     ],
     targets: [
         // C libraries reached through system-library targets, each with a shim for the
@@ -108,6 +109,11 @@ let package = Package(
         .executableTarget(
             name: "portal-agent",
             dependencies: ["Failover", "SiteAgent", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "portal-coordinator",
+            dependencies: ["Failover", "HTTP", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
         .executableTarget(

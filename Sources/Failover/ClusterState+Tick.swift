@@ -5,7 +5,10 @@ extension ClusterState {
     public mutating func tick(at now: MonotonicInstant, utc: String) -> [Decision] {
         var decisions: [Decision] = []
         if let decision = self.advanceSwitchover(at: now, utc: utc) { decisions.append(decision) }
-        if let decision = self.elect(at: now, utc: utc) { decisions.append(decision) }
+        if let decision = self.elect(at: now, utc: utc) {
+            // The new primary gets its first lease at its next heartbeat; judge it after.
+            return decisions + [decision]
+        }
         if let decision = self.failOver(at: now, utc: utc) { decisions.append(decision) }
         if let decision = self.evaluateSynchronousSet(at: now, utc: utc) {
             decisions.append(decision)
