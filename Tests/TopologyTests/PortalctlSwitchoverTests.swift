@@ -103,7 +103,8 @@ struct PortalctlSwitchoverTests {
     }
 
     /// An unknown node and a forced failover without both flags are refused before the
-    /// coordinator is asked: the term and the primary stay as they were.
+    /// coordinator is asked, a switchover to the primary by the coordinator: the term and
+    /// the primary stay as they were.
     private static func refuseBadRequests(_ harness: TopologyHarness, term: Term) async throws {
         let unknown = try await harness.portalctl(
             "switchover", "--state", harness.state, "--to", "site_c")
@@ -115,6 +116,11 @@ struct PortalctlSwitchoverTests {
         #expect(unforced.status == 2)
         #expect(unforced.standardError.contains("--accept-data-loss"))
         #expect(unforced.standardError.contains("lost for good"))
+
+        let toPrimary = try await harness.portalctl(
+            "switchover", "--state", harness.state, "--to", "site_a")
+        #expect(toPrimary.status == 1)
+        #expect(toPrimary.standardError.contains("the coordinator refused the switchover"))
 
         let bare = try await harness.portalctl("failover", "--state", harness.state)
         #expect(bare.status == 2)
