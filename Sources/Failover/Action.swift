@@ -2,7 +2,9 @@
 public enum Action: Sendable, Equatable, Codable {
     /// Carry on as you are.
     case none
-    /// Promote your standby (`pg_promote(true)`); you become primary in `term`.
+    /// Promote your standby (`pg_promote(true)`); you become primary in `term`. Sent to
+    /// the recorded primary that fenced itself when no standby may take over, it means
+    /// "start PostgreSQL again as primary in `term`": no other node holds the data.
     case promote(term: Term)
     /// Become a standby of `primary` at `host:port`; run `pg_rewind` first when `rewind`.
     case follow(primary: NodeName, host: String, port: Int, rewind: Bool)
@@ -26,6 +28,7 @@ public enum Action: Sendable, Equatable, Codable {
         case kind, term, primary, host, port, rewind, reason
     }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try container.decode(String.self, forKey: .kind)
@@ -52,6 +55,7 @@ public enum Action: Sendable, Equatable, Codable {
         }
     }
 
+    /// Encodes the JSON form the protocol uses.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.kind, forKey: .kind)

@@ -21,9 +21,8 @@ extension ClusterState {
         guard let primary = self.durable.primary else { return nil }
         if let lease = self.lease, lease.holder == primary {
             let end = lease.expiresAt.adding(milliseconds: self.settings.expiryMarginMilliseconds)
-            return now < end
-                ? nil
-                : "the lease of \(primary) ran out (no renewal for \(now.milliseconds(since: lease.renewedAt)) ms)"
+            // The text stays the same tick after tick, so a blocked failover is logged once.
+            return now < end ? nil : "the lease of \(primary) ran out"
         }
         switch self.observations[primary]?.report.role {
         case .stopped?: return "\(primary) released its lease (reported stopped)"
@@ -98,11 +97,18 @@ extension ClusterState {
             return nil
         case .promote(let standby, let reason):
             self.failoversTotal += 1
-            return self.promote(standby, kind: .failover, reason: reason, at: now, utc: utc)
+            let silence = self.lease.map {
+                " (last renewal \(now.milliseconds(since: $0.renewedAt)) ms ago)"
+            }
+            return self.promote(
+                standby, kind: .failover, reason: reason + (silence ?? ""), at: now, utc: utc)
         }
     }
 
-    private mutating func advanceSwitchover(at now: MonotonicInstant, utc: String) -> Decision? {
+    /// Moves a switchover on when its condition holds; run at each tick and at each
+    /// heartbeat, so the target learns of its promotion in the reply to the very report
+    /// that showed it caught up.
+    mutating func advanceSwitchover(at now: MonotonicInstant, utc: String) -> Decision? {
         guard var switchover = self.switchover else { return nil }
         let waited = now.milliseconds(since: switchover.stageStartedAt)
         switch switchover.stage {
@@ -125,13 +131,14 @@ extension ClusterState {
                 switchover.stage = .promoting
                 switchover.stageStartedAt = now
                 self.switchover = switchover
-                self.cleanlyStopped.insert(switchover.from)
                 let at = reached.map { " at \($0)" } ?? ""
-                return self.promote(
+                let decision = self.promote(
                     switchover.to, kind: .switchover,
                     reason: "\(switchover.from) stopped at \(final.map { "\($0)" } ?? "an unknown LSN")"
                         + "; \(switchover.to) has it all\(at)",
                     at: now, utc: utc)
+                self.cleanlyStopped.insert(switchover.from)
+                return decision
             }
             guard waited > self.settings.switchoverStepMilliseconds else { return nil }
             self.switchover = nil

@@ -26,6 +26,9 @@ public struct ClusterState: Sendable {
     var changeStartedAt: MonotonicInstant?
     public internal(set) var failoversTotal = 0
     public internal(set) var degradationsTotal = 0
+    /// How many decisions were taken since start, so a caller can tell which of the
+    /// durable history's records are new.
+    public internal(set) var decisionCount = 0
     /// The latest reason no failover could be made, so it is logged once, not every tick.
     public internal(set) var blockedReason: String?
 
@@ -69,6 +72,7 @@ public struct ClusterState: Sendable {
     @discardableResult
     mutating func record(_ decision: Decision, at utc: String) -> Decision {
         self.durable.remember(decision.record(at: utc))
+        self.decisionCount += 1
         return decision
     }
 
@@ -77,13 +81,17 @@ public struct ClusterState: Sendable {
         _ node: NodeName, kind: Decision.Kind, reason: String, at now: MonotonicInstant,
         utc: String
     ) -> Decision {
-        let old = self.durable.primary
         self.durable.term = self.durable.term.next
         self.durable.primary = node
         self.durable.promotable = []
-        let keepOld = self.settings.strictSynchronous ? old.map(\.rawValue) : nil
-        self.durable.synchronousStandbyNames = keepOld ?? ""
+        // Strict mode names the other node at once, so writes wait for it from the start;
+        // otherwise writes go on alone until the standby has caught up and is re-added.
+        let strictNames = self.settings.strictSynchronous ? self.peer(of: node)?.rawValue : nil
+        self.durable.synchronousStandbyNames = strictNames ?? ""
         self.lease = nil
+        // Only the primary a switchover stops cleanly may follow without pg_rewind, and
+        // only right after that switchover; the caller adds it back.
+        self.cleanlyStopped = []
         self.synchronousSet.reset()
         self.blockedReason = nil
         if self.changeStartedAt == nil { self.changeStartedAt = now }
