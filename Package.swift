@@ -71,7 +71,7 @@ let package = Package(
             dependencies: ["COpenSSL", "CZlib", "Security", "Telemetry"],
             swiftSettings: strict
         ),
-        .target(name: "Topology", swiftSettings: strict),
+        .target(name: "Topology", dependencies: ["Failover"], swiftSettings: strict),
         // Who is primary: leases, terms, elections and the synchronous set, decided at the
         // witness site.
         .target(name: "Failover", dependencies: ["Telemetry"], swiftSettings: strict),
@@ -96,7 +96,8 @@ let package = Package(
         .executableTarget(
             name: "portalctl",
             dependencies: [
-                "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Replication",
+                "Accounts", "Audit", "Failover", "Migrations", "Postgres", "Reactor", "Referrals",
+                "Replication",
                 "Tenancy", "Telemetry", "Topology",
             ],
             swiftSettings: strict
@@ -240,7 +241,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "TopologyTests", dependencies: ["Topology", "PortalTesting"],
+            name: "TopologyTests", dependencies: ["Failover", "Topology", "PortalTesting"],
             swiftSettings: strict),
         .testTarget(
             name: "SiteAgentTests",

@@ -14,6 +14,8 @@ enum Portalctl {
         DownCommand.subcommand,
         StatusCommand.subcommand,
         RestoreCommand.subcommand,
+        SwitchoverCommand.subcommand,
+        FailoverCommand.subcommand,
     ]
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
