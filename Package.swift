@@ -151,6 +151,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The fault drills' referral load through the front door, and the invariants checked
+        // against the database afterwards (chaos/drill runs it).
+        .executableTarget(
+            name: "chaos-load",
+            dependencies: ["CPostgres", "Referrals", "Telemetry"],
+            path: "chaos/load",
+            swiftSettings: strict
+        ),
+
         // libFuzzer target for the HTTP request parser (scripts/fuzz-http); a plain build
         // makes a tool that replays saved inputs.
         .executableTarget(
