@@ -19,6 +19,12 @@ struct DrillCheck {
         var coordinatorStatus: String?
         /// Further facts the drill adds (JSON object text), embedded as they are.
         var notes: String?
+        /// The port that must be the only writable node at the end, when the drill knows.
+        var expectedPrimary: Int?
+        /// Why the fault could not be injected (the drill then fails).
+        var faultError: String?
+        /// Invariants the drill checked itself (a restarted coordinator resumed ...).
+        var drillInvariants: [String: Bool] = [:]
     }
 
     let options: Options
@@ -105,7 +111,14 @@ struct DrillCheck {
             "no referral duplicated": duplicates == 0,
             "no split brain": !report.splitBrain,
             "recovered without a human": recovered,
+            "fault injected": self.options.faultError == nil,
         ]
+        if let expected = self.options.expectedPrimary {
+            report.invariants["primary at port \(expected) at the end"] =
+                report.finalPrimaryPort == expected
+        }
+        report.invariants.merge(self.options.drillInvariants) { $1 }
+        if let error = self.options.faultError { report.notes.append("fault: \(error)") }
         if let path = self.options.coordinatorStatus,
             let data = FileManager.default.contents(atPath: path), !data.isEmpty
         {

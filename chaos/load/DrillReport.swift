@@ -30,7 +30,7 @@ struct DrillReport: Encodable {
             self.unacknowledged =
                 record.referrals.filter { $0.id == nil && !$0.attempts.isEmpty }
                 .count
-            self.unsent = record.unsent + record.referrals.filter(\.attempts.isEmpty).count
+            self.unsent = record.referrals.filter(\.attempts.isEmpty).count
             self.failureWindows = record.failureWindows
         }
     }

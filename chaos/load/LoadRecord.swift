@@ -56,6 +56,6 @@ struct LoadRecord: Codable {
     var referrals: [Referral]
     var failureWindows: [FailureWindow]
     var samples: [NodeSample]
-    /// Referrals scheduled but never sent before the run ended.
+    /// Referrals scheduled but still waiting for a worker when the run ended (never sent).
     var unsent: Int
 }

@@ -7,7 +7,8 @@ import Telemetry
 //                  [--watch-ports A,B] [--email E] [--password P]
 //   chaos-load check --drill NAME --record FILE --ports A,B --fault-at MS [--fault-end MS]
 //                  [--mode first-ack|blocked] [--recovery-limit 60] [--expect-sync yes]
-//                  [--coordinator-status FILE] [--notes JSON]
+//                  [--coordinator-status FILE] [--notes JSON] [--expect-primary PORT]
+//                  [--fault-error TEXT] [--drill-invariants "name=yes;name=no"]
 // Exit status: 0 done (check: every invariant held), 1 an invariant failed, 2 usage or
 // setup error.
 
@@ -80,7 +81,8 @@ func runCheck(_ arguments: [String]) throws(ChaosError) -> Int32 {
         arguments,
         known: [
             "drill", "record", "ports", "fault-at", "fault-end", "mode", "recovery-limit",
-            "expect-sync", "coordinator-status", "notes",
+            "expect-sync", "coordinator-status", "notes", "expect-primary", "fault-error",
+            "drill-invariants",
         ])
     var options = DrillCheck.Options()
     options.drill = try parsed.required("drill")
@@ -97,6 +99,16 @@ func runCheck(_ arguments: [String]) throws(ChaosError) -> Int32 {
     options.expectSynchronous = parsed.string("expect-sync") == "yes"
     options.coordinatorStatus = parsed.string("coordinator-status")
     options.notes = parsed.string("notes")
+    options.expectedPrimary = try parsed.ports("expect-primary").first
+    options.faultError = parsed.string("fault-error").flatMap { $0.isEmpty ? nil : $0 }
+    // "name=yes;name=no": invariants the drill script checked itself.
+    for pair in (parsed.string("drill-invariants") ?? "").split(separator: ";") {
+        let parts = pair.split(separator: "=", maxSplits: 1)
+        guard parts.count == 2, ["yes", "no"].contains(parts[1]) else {
+            throw ChaosError(.usage, "--drill-invariants: '\(pair)' is not name=yes|no")
+        }
+        options.drillInvariants[String(parts[0])] = parts[1] == "yes"
+    }
     let report = try DrillCheck(options: options).run()
     print(report.json())
     print(report.summary)
