@@ -121,7 +121,7 @@ coordinator_port() {
         echo "$port"
         return
     fi
-    for file in "$STATE"/coordinator/*.json "$STATE"/coordinator*.json; do
+    for file in "$STATE/failover/coordinator.json" "$STATE"/coordinator*.json; do
         [ -f "$file" ] || continue
         port=$(jq -r '.listen.port // empty' "$file" 2>/dev/null)
         if [ -n "$port" ]; then
