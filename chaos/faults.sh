@@ -204,17 +204,26 @@ established_between() {
     done < <(ss -Htn state established 2>/dev/null)
 }
 
+# Drops the rules and moves every process back to the root cgroup; processes forked
+# meanwhile (new backends) are in the cgroup too, so it repeats until the cgroups are empty
+# (bounded); cleanup calls it again after portalctl down for whatever was left.
 heal_partition() {
-    local folder pid
+    local folder pid attempt
     nft delete table inet "$PARTITION_ID" 2>/dev/null || true
     for folder in "$CGROUP_ROOT/$PARTITION_ID-a" "$CGROUP_ROOT/$PARTITION_ID-b"; do
-        [ -d "$folder" ] || continue
-        while read -r pid; do
-            echo "$pid" >"$CGROUP_ROOT/cgroup.procs" 2>/dev/null || true
-        done <"$folder/cgroup.procs"
-        rmdir "$folder" 2>/dev/null || say "cannot remove $folder"
+        for attempt in $(seq 1 50); do
+            [ -d "$folder" ] || break
+            while read -r pid; do
+                echo "$pid" >"$CGROUP_ROOT/cgroup.procs" 2>/dev/null || true
+            done <"$folder/cgroup.procs"
+            rmdir "$folder" 2>/dev/null && break
+            sleep 0.1
+        done
+        [ ! -d "$folder" ] || say "cannot remove $folder yet ($attempt tries)"
     done
-    PARTITIONED=no
+    if [ ! -d "$CGROUP_ROOT/$PARTITION_ID-a" ] && [ ! -d "$CGROUP_ROOT/$PARTITION_ID-b" ]; then
+        PARTITIONED=no
+    fi
 }
 
 # After recovery: a few seconds of load on the recovered system, then (bounded) time for

@@ -260,6 +260,9 @@ cleanup() {
         timeout 180 "$BIN/portalctl" down --state "$STATE" >"$WORK/down.log" 2>&1 ||
             { say "portalctl down failed:"; tail -n 20 "$WORK/down.log" >&2; }
     fi
+    if [ "$PARTITIONED" = yes ]; then
+        heal_partition
+    fi
     if [ "${CHAOS_KEEP:-no}" = yes ]; then
         say "kept $WORK"
     else
