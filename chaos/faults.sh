@@ -163,21 +163,23 @@ partition_site_a() {
     enter_cgroup "$CGROUP_ROOT/$PARTITION_ID-b" "${others[@]}"
     PARTITIONED=yes
 
-    local rules set_a set_b
+    local rules set_a set_b established
     set_a=$(IFS=,; echo "${a_ports[*]}")
     set_b=$(IFS=,; echo "${other_ports[*]}")
+    established=$(established_between "$PARTITION_ID")
     rules="table inet $PARTITION_ID {
         chain out {
             type filter hook output priority 0; policy accept;
             socket cgroupv2 level 1 \"unified/$PARTITION_ID-a\" tcp dport { $set_b } drop
             socket cgroupv2 level 1 \"unified/$PARTITION_ID-b\" tcp dport { $set_a } drop
-$(established_between "$PARTITION_ID")
+$established
         }
     }"
     FAULT_AT=$(now_ms)
     nft -f - <<<"$rules" || fail_setup "nft refused the partition rules"
     FAULT_END=$FAULT_AT
-    event "site A partitioned: pids ${site_a[*]} cut from ${others[*]} (ports $set_a | $set_b)"
+    event "site A partitioned: pids ${site_a[*]} cut from ${others[*]} (ports $set_a | $set_b;" \
+        "$(($(grep -c drop <<<"$established") / 2)) established connections cut)"
 }
 
 # nft rules dropping, both ways, every established TCP connection between a process of
