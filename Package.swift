@@ -223,6 +223,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(
+            name: "ChaosLoadTests", dependencies: ["chaos-load", "Referrals"],
+            swiftSettings: strict),
+        .testTarget(
             name: "SecurityTests",
             dependencies: ["Security", "PortalTesting"],
             swiftSettings: strict
