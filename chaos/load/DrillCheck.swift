@@ -122,10 +122,27 @@ struct DrillCheck {
         if let path = self.options.coordinatorStatus,
             let data = FileManager.default.contents(atPath: path), !data.isEmpty
         {
-            report.coordinatorStatus = String(decoding: data, as: UTF8.self)
+            let text = String(decoding: data, as: UTF8.self)
+            report.coordinatorStatus = text
+            if let view = CoordinatorView(text) {
+                Self.judge(view, ports: self.options.ports, report: &report)
+            }
         }
         report.drillNotes = self.options.notes
         return report
+    }
+
+    /// The coordinator's side: no term with two promotions (that is a split brain), and
+    /// the primary it names is the writable node.
+    static func judge(_ view: CoordinatorView, ports: [Int], report: inout DrillReport) {
+        let contested = view.contestedTerms
+        if !contested.isEmpty {
+            report.splitBrain = true
+            report.invariants["no split brain"] = false
+            report.notes.append("terms with two promotions: \(contested)")
+        }
+        report.invariants["coordinator names the writable node as primary"] =
+            view.primaryPort(ports) != nil && view.primaryPort(ports) == report.finalPrimaryPort
     }
 
     /// Which of `ids` the node at `port` holds.
