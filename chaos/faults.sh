@@ -76,6 +76,7 @@ drill_switchover() {
 drill_kill_coordinator() {
     local pid port before after
     EXPECT_PRIMARY=$PG_A
+    EXPECT_NO_FAILURES=yes
     if ! pid=$(coordinator_pid) || ! port=$(coordinator_port); then
         FAULT_AT=$(now_ms)
         FAULT_ERROR="no coordinator recorded in the state folder (the topology starts none)"

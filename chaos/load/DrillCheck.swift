@@ -23,6 +23,8 @@ struct DrillCheck {
         var expectedPrimary: Int?
         /// Why the fault could not be injected (the drill then fails).
         var faultError: String?
+        /// Clients must see no failed attempt after the fault (the coordinator's loss).
+        var expectNoFailures = false
         /// Invariants the drill checked itself (a restarted coordinator resumed ...).
         var drillInvariants: [String: Bool] = [:]
     }
@@ -116,6 +118,16 @@ struct DrillCheck {
         if let expected = self.options.expectedPrimary {
             report.invariants["primary at port \(expected) at the end"] =
                 report.finalPrimaryPort == expected
+        }
+        if self.options.expectNoFailures {
+            let failed = record.referrals.flatMap(\.attempts).filter {
+                $0.startedAt >= self.options.faultAt && $0.outcome != "acknowledged"
+                    && $0.outcome != "replayed"
+            }
+            report.invariants["clients saw no failure after the fault"] = failed.isEmpty
+            if !failed.isEmpty {
+                report.notes.append("failed attempts after the fault: \(failed.count)")
+            }
         }
         report.invariants.merge(self.options.drillInvariants) { $1 }
         if let error = self.options.faultError { report.notes.append("fault: \(error)") }

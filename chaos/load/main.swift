@@ -9,6 +9,7 @@ import Telemetry
 //                  [--mode first-ack|blocked] [--recovery-limit 60] [--expect-sync yes]
 //                  [--coordinator-status FILE] [--notes JSON] [--expect-primary PORT]
 //                  [--fault-error TEXT] [--drill-invariants "name=yes;name=no"]
+//                  [--expect-no-failures yes]
 // Exit status: 0 done (check: every invariant held), 1 an invariant failed, 2 usage or
 // setup error.
 
@@ -82,7 +83,7 @@ func runCheck(_ arguments: [String]) throws(ChaosError) -> Int32 {
         known: [
             "drill", "record", "ports", "fault-at", "fault-end", "mode", "recovery-limit",
             "expect-sync", "coordinator-status", "notes", "expect-primary", "fault-error",
-            "drill-invariants",
+            "drill-invariants", "expect-no-failures",
         ])
     var options = DrillCheck.Options()
     options.drill = try parsed.required("drill")
@@ -97,6 +98,7 @@ func runCheck(_ arguments: [String]) throws(ChaosError) -> Int32 {
     options.mode = mode
     options.recoveryLimit = try parsed.number("recovery-limit", default: 60, in: 1...3600)
     options.expectSynchronous = parsed.string("expect-sync") == "yes"
+    options.expectNoFailures = parsed.string("expect-no-failures") == "yes"
     options.coordinatorStatus = parsed.string("coordinator-status")
     options.notes = parsed.string("notes")
     options.expectedPrimary = try parsed.ports("expect-primary").first
