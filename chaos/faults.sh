@@ -158,6 +158,8 @@ partition_site_a() {
         pid=$(recorded_pid "$name") && others+=("$pid")
     done
     if coordinator=$(coordinator_port); then other_ports+=("$coordinator"); fi
+    if pid=$(agent_port a); then a_ports+=("$pid"); fi
+    if pid=$(agent_port b); then other_ports+=("$pid"); fi
     PARTITION_ID=chaos-$$
     mkdir -p "$CGROUP_ROOT/$PARTITION_ID-a" "$CGROUP_ROOT/$PARTITION_ID-b"
     enter_cgroup "$CGROUP_ROOT/$PARTITION_ID-a" "${site_a[@]}"

@@ -132,6 +132,14 @@ coordinator_port() {
     return 1
 }
 
+# The HTTP port of site $1's agent (a or b), from its configuration file.
+agent_port() {
+    local port
+    port=$(jq -r '.listen.port // empty' "$STATE/failover/agent-$1.json" 2>/dev/null)
+    [ -n "$port" ] || return 1
+    echo "$port"
+}
+
 # GET /v1/status of the coordinator into FILE (empty when there is none or it is down).
 save_coordinator_status() {
     local port
