@@ -61,7 +61,8 @@ drill_switchover() {
     FAULT_AT=$(now_ms)
     if timeout 60 "$BIN/portalctl" switchover --state "$STATE" >"$WORK/switchover.log" 2>&1; then
         FAULT_END=$(now_ms)
-        event "portalctl switchover done in $((FAULT_END - FAULT_AT)) ms: $(tail -n 1 "$WORK/switchover.log")"
+        event "portalctl switchover done in $((FAULT_END - FAULT_AT)) ms:" \
+            "$(tail -n 1 "$WORK/switchover.log")"
     else
         FAULT_END=$(now_ms)
         FAULT_ERROR="portalctl switchover failed: $(tail -n 3 "$WORK/switchover.log" | tr '\n' ' ')"

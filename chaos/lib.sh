@@ -38,13 +38,14 @@ choose_bin() {
     fail_setup "portalctl and chaos-load are not built (swift build --product chaos-load ...)"
 }
 
-# A base port whose block of 40 ports nothing listens on, chosen at random so drills that
-# run side by side rarely meet; portalctl up refuses a taken port anyway.
+# A base port whose block of 40 ports nothing listens on, chosen at random below the
+# kernel's ephemeral range (32768 up, where outgoing connections take their ports) so drills
+# that run side by side rarely meet; portalctl up refuses a taken port anyway.
 free_base_port() {
     local listening base port taken attempt
     listening=$(ss -Htln 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
     for attempt in $(seq 1 50); do
-        base=$((20000 + (RANDOM % 1000) * 40))
+        base=$((20000 + (RANDOM % 300) * 40))
         taken=no
         for port in $(seq "$base" $((base + 39))); do
             if grep -qx "$port" <<<"$listening"; then
@@ -188,7 +189,8 @@ wait_recovered() {
     local deadline=$((SECONDS + RECOVERY_S))
     while [ $SECONDS -lt $deadline ]; do
         if [ "$(progress lastAcknowledgedAttemptAt)" -ge "$FAULT_AT" ]; then
-            say "writes acknowledged again, $(($(progress lastAcknowledgedAt) - FAULT_AT)) ms after the fault"
+            say "writes acknowledged again," \
+                "$(($(progress lastAcknowledgedAt) - FAULT_AT)) ms after the fault"
             return 0
         fi
         sleep 0.1
