@@ -17,22 +17,24 @@ drill_kill_primary() {
 
 # Site A lost at once: its postmaster, its agent and both of its API nodes, kill -9.
 drill_lose_site_a() {
-    local pids=() pid name
+    local pids=() pid name what=postmaster
     pid=$(postmaster_pid site-a) || fail_setup "site A's postmaster is not running"
     pids+=("$pid")
     if pid=$(agent_pid a); then
         pids+=("$pid")
+        what+=", agent"
     else
         event "no agent recorded at site A (the topology starts none): killed the rest"
     fi
     for name in api-a1 api-a2; do
         pid=$(recorded_pid "$name") || fail_setup "$name is not running"
         pids+=("$pid")
+        what+=", $name"
     done
     FAULT_AT=$(now_ms)
     kill -9 "${pids[@]}"
     FAULT_END=$FAULT_AT
-    event "kill -9 of site A: pids ${pids[*]} (postmaster, agent, api-a1, api-a2)"
+    event "kill -9 of site A: pids ${pids[*]} ($what)"
     EXPECT_PRIMARY=$PG_B
     wait_recovered || true
 }
