@@ -15,6 +15,8 @@ let package = Package(
         .executable(name: "portalctl", targets: ["portalctl"]),
         .executable(name: "portal-api", targets: ["portal-api"]),
         .executable(name: "portal-replicator", targets: ["portal-replicator"]),
+        .executable(name: "portal-agent", targets: ["portal-agent"]),
+        .executable(name: "portal-coordinator", targets: ["portal-coordinator"]),
     ],
     targets: [
         // C libraries reached through system-library targets, each with a shim for the
@@ -69,7 +71,17 @@ let package = Package(
             dependencies: ["CZlib", "Security", "Telemetry"],
             swiftSettings: strict
         ),
-        .target(name: "Topology", swiftSettings: strict),
+        .target(name: "Topology", dependencies: ["Failover"], swiftSettings: strict),
+        // Who is primary: leases, terms, elections and the synchronous set, decided at the
+        // witness site.
+        .target(name: "Failover", dependencies: ["Telemetry"], swiftSettings: strict),
+        // The agent beside each PostgreSQL: supervises it, holds or fences the lease,
+        // promotes, rewinds and rejoins.
+        .target(
+            name: "SiteAgent",
+            dependencies: ["CPostgres", "Failover", "HTTP", "Postgres", "Reactor", "Telemetry"],
+            swiftSettings: strict
+        ),
         .target(
             name: "Referrals",
             dependencies: ["Audit", "Postgres", "Security", "Telemetry", "Tenancy"],
@@ -84,14 +96,24 @@ let package = Package(
         .executableTarget(
             name: "portalctl",
             dependencies: [
-                "Accounts", "Audit", "Migrations", "Postgres", "Reactor", "Referrals", "Tenancy",
-                "Telemetry", "Topology",
+                "Accounts", "Audit", "Failover", "Migrations", "Postgres", "Reactor", "Referrals",
+                "Tenancy", "Telemetry", "Topology",
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "portal-replicator",
             dependencies: ["Replication", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "portal-agent",
+            dependencies: ["Failover", "SiteAgent", "Telemetry"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "portal-coordinator",
+            dependencies: ["Failover", "HTTP", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -219,7 +241,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "TopologyTests", dependencies: ["Topology", "PortalTesting"],
+            name: "TopologyTests", dependencies: ["Failover", "Topology", "PortalTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SiteAgentTests",
+            dependencies: [
+                "Failover", "SiteAgent", "HTTP", "PortalTesting", "Reactor", "Telemetry",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FailoverTests", dependencies: ["Failover", "HTTP", "Telemetry"],
             swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(

@@ -20,7 +20,7 @@ struct PoolStateMachine {
         var acquireTimeout: Int64 = 10_000_000_000
         var maintenanceInterval: Int64 = 1_000_000_000
         var reconnectBackoffFirst: Int64 = 50_000_000
-        var reconnectBackoffLimit: Int64 = 2_000_000_000
+        var reconnectBackoffLimit: Int64 = 250_000_000
     }
 
     /// How a caller means to use the connection it asks for.
@@ -41,6 +41,9 @@ struct PoolStateMachine {
     enum Failure: Equatable {
         /// Nothing became available within the acquire timeout.
         case exhausted(waited: Int64, maximum: Int, lastConnectError: String?)
+        /// No server could be reached: a connect attempt failed with no connection open or
+        /// opening, so waiting would only wait out the acquire timeout.
+        case unreachable(lastConnectError: String)
         /// The caller's task was cancelled while it waited.
         case cancelled
         case shutDown
@@ -192,7 +195,8 @@ struct PoolStateMachine {
     }
 
     /// A connection the pool asked for could not be opened; try again after a backoff while
-    /// someone needs it.
+    /// someone needs it. When no other connection is open or opening, the waiting callers
+    /// are turned away at once rather than left to wait out the acquire timeout.
     mutating func connectionFailed(
         _ connection: PoolConnectionID, error: String, now: Int64
     ) -> [Action] {
@@ -202,6 +206,15 @@ struct PoolStateMachine {
         self.lastConnectError = error
         self.consecutiveConnectFailures += 1
         var actions: [Action] = []
+        if !self.slots.contains(where: { $0.state != .closing }) {
+            // Nothing open and nothing opening: the callers learn it now, and the pool
+            // keeps probing (for the minimum) so the next caller finds a server that is back.
+            while !self.waiters.isEmpty {
+                let waiter = self.removeWaiter(at: 0)
+                actions.append(.cancel(.acquireDeadline(waiter.id)))
+                actions.append(.fail(waiter.id, .unreachable(lastConnectError: error)))
+            }
+        }
         self.openForDemand(now: now, into: &actions)
         self.reserveForExclusiveWaiters()
         return actions

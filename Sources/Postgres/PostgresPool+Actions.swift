@@ -147,6 +147,12 @@ extension PostgresPool {
             return PostgresError(
                 code: .poolExhausted, message: message,
                 host: self.configuration.connection.hostsDescription)
+        case .unreachable(let lastConnectError):
+            return PostgresError(
+                code: .connectionFailed,
+                message: "pool: no server can be reached now (\(lastConnectError)); the pool "
+                    + "keeps trying and the next caller gets a connection once one answers",
+                host: self.configuration.connection.hostsDescription)
         case .cancelled:
             return PostgresError(
                 code: .cancelled, message: "pool: the calling task was cancelled while waiting")

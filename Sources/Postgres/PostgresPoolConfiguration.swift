@@ -10,8 +10,9 @@ public struct PostgresPoolConfiguration: Sendable {
     /// Idle connections above the minimum are closed after this long unused.
     public var idleTimeout: Duration = .seconds(60)
     /// A caller waits at most this long for a connection, then gets `poolExhausted`.
-    /// While no server can be reached, callers wait out the whole timeout rather than
-    /// failing at the first refused connect; the error then quotes the last connect failure.
+    /// While no server can be reached (a connect failed and no connection is open or
+    /// opening), callers are turned away at once with `connectionFailed` quoting the connect
+    /// failure, instead of waiting out this timeout.
     public var acquireTimeout: Duration = .seconds(10)
     /// Idle connections are checked with a trivial query this often.
     public var keepAliveInterval: Duration = .seconds(30)
@@ -31,7 +32,10 @@ public struct PostgresPoolConfiguration: Sendable {
     /// The first pause before reconnecting after a failed connect; it doubles up to
     /// `reconnectBackoffLimit`.
     public var reconnectBackoff: Duration = .milliseconds(50)
-    public var reconnectBackoffLimit: Duration = .seconds(2)
+    /// The longest pause between connect attempts while no server can be reached. Short,
+    /// so that after a failover the pool reaches the new primary within about this long of
+    /// its promotion; each attempt is one connect at a time, so the servers see little.
+    public var reconnectBackoffLimit: Duration = .milliseconds(250)
     /// Drop a connection whose server turns out to be read-only (a primary demoted to a
     /// standby), so that the next connection finds the new primary. On by default when the
     /// connection string asks for `target_session_attrs=read-write` (or `primary`).

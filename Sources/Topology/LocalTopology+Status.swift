@@ -1,3 +1,5 @@
+import Failover
+
 extension LocalTopology {
     /// Looks at every part: processes by their records and checks, each PostgreSQL's role
     /// and WAL positions, the replication between them and the shipper's backlog.
@@ -19,20 +21,30 @@ extension LocalTopology {
             }
         }
 
+        let coordinator = self.coordinatorStatus()
+        problems += Self.problems(of: coordinator)
+        let leader =
+            coordinator?.primary.flatMap { Site(node: $0.rawValue) } ?? self.recordedPrimary()
         let databases = [await self.database(self.primary), await self.database(self.standby)]
-        for (database, role) in zip(databases, ["primary", "standby"]) where database.role != role {
-            problems.append(
-                "\(database.site)'s PostgreSQL is \(database.role ?? "unreachable"), not \(role)")
+        for database in databases {
+            let role = database.site == leader.rawValue ? "primary" : "standby"
+            if database.role != role {
+                problems.append(
+                    "\(database.site)'s PostgreSQL is \(database.role ?? "unreachable"), "
+                        + "not \(role)"
+                )
+            }
         }
-        let replication = await self.replication()
+        let replication = await self.replication(from: self.site(leader))
+        let follower = leader.peer.rawValue
         if let replication {
             if replication.state != "streaming" || replication.syncState != "sync" {
                 problems.append(
-                    "site B is \(replication.state) with sync_state \(replication.syncState), "
+                    "\(follower) is \(replication.state) with sync_state \(replication.syncState), "
                         + "not streaming synchronously")
             }
         } else {
-            problems.append("site B is not replicating from site A")
+            problems.append("\(follower) is not replicating from \(leader.rawValue)")
         }
         let archive = self.archive()
         if let age = archive?.backlogOldestAgeSeconds, age > 60 {
@@ -41,7 +53,36 @@ extension LocalTopology {
 
         return TopologyStatus(
             url: self.url, healthy: problems.isEmpty, processes: processes,
-            databases: databases, replication: replication, archive: archive, problems: problems)
+            databases: databases, replication: replication, archive: archive,
+            coordinator: coordinator, problems: problems)
+    }
+
+    /// What is wrong in the coordinator's view: no answer, no lease held by the primary,
+    /// a node it cannot reach, a standby it would not promote.
+    static func problems(of coordinator: CoordinatorStatus?) -> [String] {
+        guard let coordinator else {
+            return ["the coordinator does not answer GET /v1/status"]
+        }
+        var problems: [String] = []
+        guard let primary = coordinator.primary else {
+            return ["the coordinator has no primary (term \(coordinator.term))"]
+        }
+        if coordinator.lease?.holder != primary {
+            problems.append(
+                "the lease is held by \(coordinator.lease?.holder.rawValue ?? "nobody"), not the "
+                    + "primary \(primary)")
+        } else if let left = coordinator.lease?.expiresInMilliseconds, left <= 0 {
+            problems.append("\(primary)'s lease has run out")
+        }
+        for node in coordinator.nodes {
+            if !node.reachable {
+                problems.append("the coordinator cannot reach \(node.name)")
+            }
+            if node.name != primary && !node.promotable {
+                problems.append("the coordinator would not promote \(node.name) (not promotable)")
+            }
+        }
+        return problems
     }
 
     /// True when `check` passes now.
@@ -86,16 +127,17 @@ extension LocalTopology {
             flushLSN: field(2), replayLSN: field(3))
     }
 
-    private func replication() async -> TopologyStatus.Replication? {
+    private func replication(from primary: PostgresSite) async -> TopologyStatus.Replication? {
         let sql = """
             SELECT application_name, state, sync_state, coalesce(sent_lsn::text, ''),
                    coalesce(flush_lsn::text, ''), coalesce(replay_lsn::text, ''),
                    coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0)::bigint,
                    CASE WHEN replay_lsn >= pg_current_wal_lsn() THEN 0
                         ELSE coalesce(extract(epoch FROM replay_lag), 0) END
-            FROM pg_stat_replication WHERE application_name = '\(Site.b.applicationName)'
+            FROM pg_stat_replication
+            WHERE application_name = '\(primary.site.peer.applicationName)'
             """
-        guard let row = try? await self.primary.query(sql, timeout: .seconds(5)).first,
+        guard let row = try? await primary.query(sql, timeout: .seconds(5)).first,
             row.count == 8
         else {
             return nil

@@ -1,8 +1,10 @@
 import Foundation
 
-/// The local two-site topology under one state folder: site A (the PostgreSQL primary, two
-/// API nodes, the replicator's shipper), site B (the synchronous standby, one API node, the
-/// replicator's receiver and the WAL archive), HAProxy in front and a demo mail catcher.
+/// The local two-site topology under one state folder: site A and site B, each with a
+/// PostgreSQL server started and supervised by its failover agent (one primary, one
+/// synchronous standby, as the coordinator decides), API nodes (two at A, one at B), the
+/// replicator's shipper (A) and receiver with the WAL archive (B), the failover coordinator
+/// as the witness, HAProxy in front and a demo mail catcher.
 public struct LocalTopology: Sendable {
     public let state: StateFolder
     public let ports: PortPlan
@@ -35,7 +37,14 @@ public struct LocalTopology: Sendable {
     /// The portal's URL, through HAProxy.
     public var url: String { "http://127.0.0.1:\(self.ports.front)/" }
 
-    /// Every resident process, in start order; `down` stops them in reverse.
+    /// Both sites' PostgreSQL.
+    public var sites: [PostgresSite] { [self.primary, self.standby] }
+
+    /// The site `site`'s PostgreSQL.
+    public func site(_ site: Site) -> PostgresSite { site == .a ? self.primary : self.standby }
+
+    /// Every resident process, in start order. PostgreSQL is listed for its checks but
+    /// started by its site's agent, never by `up` itself.
     public var components: [Component] {
         let replicator = self.programs.replicator
         var list: [Component] = [
@@ -49,18 +58,35 @@ public struct LocalTopology: Sendable {
                 check: .http(port: self.ports.shipperMetrics, path: "/metrics"),
                 command: [replicator, "ship", "--config", self.state.shipperConfiguration]),
             Component(
-                name: self.primary.processName, ports: [self.ports.postgresA],
-                check: .postgres(port: self.ports.postgresA), command: nil),
-            Component(
-                name: self.standby.processName, ports: [self.ports.postgresB],
-                check: .postgres(port: self.ports.postgresB), command: nil),
+                name: "coordinator", ports: [self.ports.coordinator],
+                check: .http(port: self.ports.coordinator, path: "/v1/status"),
+                command: [
+                    self.programs.coordinator, "--config", self.state.coordinatorConfiguration,
+                ]),
+        ]
+        for site in self.sites {
+            list.append(
+                Component(
+                    name: site.agentName, ports: [self.ports.agent(site.site)],
+                    check: .accepts(port: self.ports.agent(site.site)),
+                    command: [
+                        self.programs.agent, "--config",
+                        self.state.agentConfiguration(site.site),
+                    ]))
+        }
+        for site in self.sites {
+            list.append(
+                Component(
+                    name: site.processName, ports: [site.port], check: .postgres(port: site.port),
+                    command: nil))
+        }
+        list.append(
             Component(
                 name: "mail", ports: [self.ports.mail], check: .accepts(port: self.ports.mail),
                 command: [
                     self.programs.python, self.source + "/scripts/demo-mail.py",
                     String(self.ports.mail),
-                ]),
-        ]
+                ]))
         for node in APINode.all(self.ports) {
             list.append(
                 Component(
@@ -74,6 +100,11 @@ public struct LocalTopology: Sendable {
                 check: .http(port: self.ports.front, path: "/readyz"),
                 command: [self.programs.haproxy, "-db", "-f", self.state.haproxyConfiguration]))
         return list
+    }
+
+    /// The component called `name`.
+    func component(_ name: String) -> Component? {
+        self.components.first { $0.name == name }
     }
 
     /// The record of `component` when its process runs.
@@ -102,6 +133,6 @@ public struct Component: Sendable {
     /// The loopback ports it listens on, which must be free before it starts.
     public let ports: [Int]
     public let check: Check
-    /// Its command line, the program first; nil for PostgreSQL, started by pg_ctl.
+    /// Its command line, the program first; nil for PostgreSQL, started by its agent.
     public let command: [String]?
 }

@@ -22,11 +22,22 @@ public struct PortPlan: Codable, Sendable, Equatable {
     public var receiverMetrics: Int { self.base + 8 }
     /// The demo mail catcher (SMTP).
     public var mail: Int { self.base + 9 }
+    /// The failover coordinator (the witness): heartbeats, status, switchover.
+    public var coordinator: Int { self.base + 10 }
+    /// The agent beside site A's PostgreSQL.
+    public var agentA: Int { self.base + 11 }
+    /// The agent beside site B's PostgreSQL.
+    public var agentB: Int { self.base + 12 }
+
+    /// `site`'s PostgreSQL port.
+    public func postgres(_ site: Site) -> Int { site == .a ? self.postgresA : self.postgresB }
+    /// The port of `site`'s agent.
+    public func agent(_ site: Site) -> Int { site == .a ? self.agentA : self.agentB }
 
     /// The default base when `PORTAL_BASE_PORT` is unset.
     public static let defaultBase = 55400
     /// How many ports from the base the plan uses.
-    public static let width = 10
+    public static let width = 13
 
     /// The plan from `base`; refuses a base whose ports would leave 1024...65535.
     public init(base: Int) throws(TopologyError) {

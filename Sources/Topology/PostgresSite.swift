@@ -21,13 +21,30 @@ public struct PostgresSite: Sendable {
     }
 
     /// The name its postmaster is recorded under.
-    public var processName: String { "postgres-\(self.site == .a ? "a" : "b")" }
+    public var processName: String { Self.processName(self.site) }
+    /// The name `site`'s postmaster is recorded under: `postgres-a`, `postgres-b`.
+    public static func processName(_ site: Site) -> String { "postgres-\(site.letter)" }
+    /// The name of the agent that starts and supervises it: `agent-a`, `agent-b`.
+    public var agentName: String { "agent-\(self.site.letter)" }
     public var dataFolder: String { self.state.dataFolder(self.site) }
     /// The file of settings the topology owns, included from postgresql.conf.
     var settingsFile: String { self.dataFolder + "/portal_site.conf" }
 
     public var isInitialized: Bool {
         FileManager.default.fileExists(atPath: self.dataFolder + "/PG_VERSION")
+    }
+
+    /// True when its data folder says it starts as a standby (`standby.signal`).
+    public var isStandby: Bool {
+        FileManager.default.fileExists(atPath: self.dataFolder + "/standby.signal")
+    }
+
+    /// `primary` or `standby` as the running server says (`pg_is_in_recovery()`), nil when
+    /// it does not answer.
+    public func role() async -> String? {
+        let rows = try? await self.query("SELECT pg_is_in_recovery()", timeout: .seconds(5))
+        guard let value = rows?.first?.first else { return nil }
+        return value == "t" ? "standby" : "primary"
     }
 
     /// The postmaster, when one runs on this data folder.
@@ -70,26 +87,6 @@ public struct PostgresSite: Sendable {
         try self.account.write(
             "# Written by portalctl up at each start; edits are lost.\n\(lines)\n",
             to: self.settingsFile, mode: 0o600)
-    }
-
-    /// Starts the server, waits until it accepts connections, records the postmaster.
-    @discardableResult
-    public func start(supervisor: Supervisor) async throws(TopologyError) -> ProcessRecord {
-        let log = self.state.logFile(self.processName)
-        do {
-            try await self.asServer(
-                "pg_ctl", "start", "-D", self.dataFolder, "-l", log, "-w", "-t", "90",
-                timeout: .seconds(100))
-        } catch {
-            throw TopologyError(
-                error.code, "\(error.message)\n\(self.processName) log:\n\(Supervisor.tail(log))")
-        }
-        guard let record = self.postmaster else {
-            throw TopologyError(
-                .commandFailed, "\(self.processName) started but no postmaster is running")
-        }
-        try supervisor.record(record)
-        return record
     }
 
     /// Stops the server with a fast shutdown (open sessions end, nothing is lost).

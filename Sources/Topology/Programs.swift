@@ -3,7 +3,8 @@ import Foundation
 /// The programs a topology runs, found before anything starts so that a missing one stops
 /// `up` with its name instead of half a system.
 public struct Programs: Sendable {
-    /// The folder of this package's executables (portalctl, portal-api, portal-replicator).
+    /// The folder of this package's executables (portalctl, portal-api, portal-replicator,
+    /// portal-coordinator, portal-agent).
     public let executables: String
     /// The PostgreSQL server programs' folder (initdb, pg_ctl, postgres, pg_basebackup, psql).
     public let postgres: String
@@ -14,6 +15,10 @@ public struct Programs: Sendable {
     public var portalctl: String { self.executables + "/portalctl" }
     public var portalAPI: String { self.executables + "/portal-api" }
     public var replicator: String { self.executables + "/portal-replicator" }
+    /// The failover coordinator, the witness that decides which site is primary.
+    public var coordinator: String { self.executables + "/portal-coordinator" }
+    /// The agent beside each PostgreSQL, which starts, supervises, fences and promotes it.
+    public var agent: String { self.executables + "/portal-agent" }
     /// The path of a PostgreSQL program (`pg_ctl`, `psql`).
     public func postgres(_ program: String) -> String { self.postgres + "/" + program }
 
@@ -25,7 +30,10 @@ public struct Programs: Sendable {
         executables: String, environment: [String: String], requireBuilt: Bool = true
     ) throws(TopologyError) -> Programs {
         let manager = FileManager.default
-        for name in ["portalctl", "portal-api", "portal-replicator"]
+        let built = [
+            "portalctl", "portal-api", "portal-replicator", "portal-coordinator", "portal-agent",
+        ]
+        for name in built
         where requireBuilt && !manager.isExecutableFile(atPath: executables + "/" + name) {
             throw TopologyError(
                 .programMissing,

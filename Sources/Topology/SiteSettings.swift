@@ -1,38 +1,43 @@
-/// The PostgreSQL settings of each site, written to `portal_site.conf` at each start.
+/// The PostgreSQL settings of each site, written to `portal_site.conf` at each `up`.
+///
+/// They hold for either role, since the failover coordinator, not `up`, decides which site
+/// is primary: each site names the other as the server it streams from when it is a
+/// standby (ignored while it is primary), under its own node name as `application_name`
+/// and slot. `synchronous_standby_names` is left to the primary's agent, which applies
+/// what the coordinator decides.
 enum SiteSettings {
-    /// Site A, the primary: archives every segment through the replicator (a success only
-    /// once site B holds it durably) and waits for site B's standby at each commit.
-    static func primary(
-        port: Int, state: StateFolder, programs: Programs
+    /// `site`'s settings. Site A archives every segment through the replicator (a success
+    /// only once site B holds it durably); site B restores from that archive when streaming
+    /// cannot keep up or breaks.
+    static func site(
+        _ site: Site, ports: PortPlan, state: StateFolder, programs: Programs
     ) -> [(String, String)] {
-        let push =
-            "\(programs.replicator) push --config \(state.shipperConfiguration) %p %f"
-        return Self.common(port: port, state: state, site: .a) + [
-            ("archive_mode", "on"),
-            ("archive_command", Self.quoted(push)),
-            ("archive_timeout", "'60s'"),
-            ("synchronous_commit", "on"),
-            ("synchronous_standby_names", Self.quoted(Site.b.applicationName)),
-        ]
-    }
-
-    /// Site B, the standby: streams from site A through its slot and, when streaming cannot
-    /// keep up or breaks, restores segments from the archive the replicator fills.
-    static func standby(
-        port: Int, primaryPort: Int, state: StateFolder, programs: Programs
-    ) -> [(String, String)] {
-        let fetch =
-            "\(programs.replicator) fetch --config \(state.receiverConfiguration) %f %p"
         let conninfo =
-            "host=127.0.0.1 port=\(primaryPort) user=postgres "
-            + "application_name=\(Site.b.applicationName)"
-        return Self.common(port: port, state: state, site: .b) + [
-            ("primary_conninfo", Self.quoted(conninfo)),
-            ("primary_slot_name", Self.quoted(Site.b.applicationName)),
-            ("restore_command", Self.quoted(fetch)),
-            ("hot_standby", "on"),
-            ("hot_standby_feedback", "on"),
-        ]
+            "host=127.0.0.1 port=\(ports.postgres(site.peer)) user=postgres "
+            + "application_name=\(site.applicationName)"
+        var settings =
+            Self.common(port: ports.postgres(site), state: state, site: site) + [
+                ("synchronous_commit", "on"),
+                ("primary_conninfo", Self.quoted(conninfo)),
+                ("primary_slot_name", Self.quoted(site.applicationName)),
+                ("hot_standby", "on"),
+                ("hot_standby_feedback", "on"),
+            ]
+        switch site {
+        case .a:
+            let push =
+                "\(programs.replicator) push --config \(state.shipperConfiguration) %p %f"
+            settings += [
+                ("archive_mode", "on"),
+                ("archive_command", Self.quoted(push)),
+                ("archive_timeout", "'60s'"),
+            ]
+        case .b:
+            let fetch =
+                "\(programs.replicator) fetch --config \(state.receiverConfiguration) %f %p"
+            settings.append(("restore_command", Self.quoted(fetch)))
+        }
+        return settings
     }
 
     private static func common(port: Int, state: StateFolder, site: Site) -> [(String, String)] {

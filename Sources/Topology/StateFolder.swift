@@ -17,6 +17,8 @@ import Foundation
 ///     replicator/                the replicator's configuration files and control socket
 ///     certificates/              the private CA and the sites' certificates
 ///     haproxy/haproxy.cfg        the front door's configuration
+///     failover/                  coordinator.json, agent-a.json, agent-b.json
+///     coordinator/state.json     the coordinator's durable decisions (term, primary, ...)
 public struct StateFolder: Sendable {
     public let root: String
 
@@ -69,6 +71,15 @@ public struct StateFolder: Sendable {
     public var shipperConfiguration: String { self.replicatorFolder + "/site-a.json" }
     public var receiverConfiguration: String { self.replicatorFolder + "/site-b.json" }
     public var controlSocket: String { self.replicatorFolder + "/ship.sock" }
+    public var failoverFolder: String { self.root + "/failover" }
+    public var coordinatorConfiguration: String { self.failoverFolder + "/coordinator.json" }
+    /// The configuration of the agent beside `site`'s PostgreSQL.
+    public func agentConfiguration(_ site: Site) -> String {
+        "\(self.failoverFolder)/agent-\(site == .a ? "a" : "b").json"
+    }
+    public var coordinatorFolder: String { self.root + "/coordinator" }
+    /// Where the coordinator keeps its decisions; it outlives the coordinator's process.
+    public var coordinatorStateFile: String { self.coordinatorFolder + "/state.json" }
 
     /// Creates the folders that do not exist yet, owned by `account` (the account the
     /// servers run as) so that PostgreSQL and the replicator can write there.
@@ -77,6 +88,7 @@ public struct StateFolder: Sendable {
             self.root, self.pidFolder, self.logFolder, self.replicatorFolder,
             self.root + "/haproxy", self.root + "/site-a", self.root + "/site-b",
             self.socketFolder(.a), self.socketFolder(.b), self.archiveFolder, self.spoolFolder,
+            self.failoverFolder, self.coordinatorFolder,
         ]
         for folder in folders where !FileManager.default.fileExists(atPath: folder) {
             do {
@@ -97,6 +109,18 @@ public enum Site: String, Sendable, Codable, CaseIterable {
     case b = "site-b"
 
     var folder: String { self.rawValue }
-    /// The standby's `application_name`, named in `synchronous_standby_names`.
-    var applicationName: String { self == .a ? "site_a" : "site_b" }
+    /// Its node name for the coordinator and its `application_name` as a standby, named in
+    /// `synchronous_standby_names` and in its replication slot.
+    public var applicationName: String { self == .a ? "site_a" : "site_b" }
+    /// The site whose node is called `name`, if any.
+    public init?(node name: String) {
+        guard let site = Site.allCases.first(where: { $0.applicationName == name }) else {
+            return nil
+        }
+        self = site
+    }
+    /// The other site.
+    public var peer: Site { self == .a ? .b : .a }
+    /// The letter in process and file names: `a` or `b`.
+    var letter: String { self == .a ? "a" : "b" }
 }

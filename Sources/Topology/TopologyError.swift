@@ -13,6 +13,8 @@ public struct TopologyError: Error, Sendable, CustomStringConvertible {
         case programMissing = "program-missing"
         /// Something did not become ready in the time it was given.
         case timedOut = "timed-out"
+        /// The failover coordinator declined what was asked, and said why.
+        case refused
     }
 
     public let code: Code

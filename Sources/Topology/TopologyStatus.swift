@@ -1,6 +1,8 @@
+import Failover
+
 /// What `portalctl status` reports: every process, both databases, the replication between
-/// them and the replicator's backlog, plus the problems found; encoded as JSON with
-/// `--json`.
+/// them, the replicator's backlog and the failover coordinator's view (term, lease, who may
+/// be promoted, its decisions), plus the problems found; encoded as JSON with `--json`.
 public struct TopologyStatus: Codable, Sendable {
     /// One resident process.
     public struct Process: Codable, Sendable {
@@ -59,6 +61,8 @@ public struct TopologyStatus: Codable, Sendable {
     public let databases: [Database]
     public let replication: Replication?
     public let archive: Archive?
+    /// The coordinator's `GET /v1/status`; nil when it did not answer.
+    public let coordinator: CoordinatorStatus?
     /// Each reason `healthy` is false, in words.
     public let problems: [String]
 }
@@ -89,7 +93,7 @@ extension TopologyStatus {
                     + "\(replication.replayLSN), replay lag \(replication.replayLagBytes) bytes / "
                     + String(format: "%.3f", replication.replayLagSeconds) + " s")
         } else {
-            lines.append("replication: site B is not connected to site A")
+            lines.append("replication: the standby is not connected to the primary")
         }
         if let archive = self.archive {
             lines.append(
@@ -101,11 +105,52 @@ extension TopologyStatus {
         } else {
             lines.append("archive shipping: the shipper's metrics did not answer")
         }
+        lines += Self.lines(of: self.coordinator)
         if !self.problems.isEmpty {
             lines.append("")
             lines += self.problems.map { "problem: \($0)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The coordinator's part of the report: term, primary, lease, each node, decisions.
+    private static func lines(of coordinator: CoordinatorStatus?) -> [String] {
+        guard let coordinator else {
+            return ["", "coordinator: not answering"]
+        }
+        let lease = coordinator.lease.map {
+            "lease held by \($0.holder), expires in \($0.expiresInMilliseconds) ms"
+        }
+        var lines = [
+            "",
+            "coordinator: term \(coordinator.term), primary "
+                + (coordinator.primary?.rawValue ?? "none") + ", " + (lease ?? "no lease")
+                + ", synchronous_standby_names '\(coordinator.synchronousStandbyNames)'"
+                + (coordinator.strict ? ", strict" : ""),
+            "node      role      reachable  heartbeat  timeline  lsn          lag bytes  sync   "
+                + "promotable",
+        ]
+        for node in coordinator.nodes {
+            lines.append(
+                [
+                    Self.pad(node.name.rawValue, 9), Self.pad(node.role?.rawValue ?? "?", 9),
+                    Self.pad(node.reachable ? "yes" : "no", 10),
+                    Self.pad(node.lastHeartbeatMillisecondsAgo.map { "\($0) ms" } ?? "-", 10),
+                    Self.pad(node.timeline.map(String.init) ?? "-", 9),
+                    Self.pad(node.lsn?.description ?? "-", 12),
+                    Self.pad(node.lagBytes.map(String.init) ?? "-", 10),
+                    Self.pad(node.syncState ?? "-", 6), node.promotable ? "yes" : "no",
+                ].joined(separator: " "))
+        }
+        if !coordinator.decisions.isEmpty {
+            lines.append("latest decisions:")
+            for decision in coordinator.decisions.suffix(5) {
+                lines.append(
+                    "  \(decision.at)  term \(decision.term)  \(decision.decision): "
+                        + decision.reason)
+            }
+        }
+        return lines
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -28,12 +28,12 @@ final class DatabasePools: Sendable {
     }
 
     /// `/readyz`: the database this node writes to answers, and is not a standby
-    /// (`pg_is_in_recovery()` is false). The server bounds the wait.
+    /// (`pg_is_in_recovery()` is false). A connection to a server found in recovery is
+    /// dropped, and an unreachable server fails at once, so readiness follows a failover
+    /// as soon as the pool reaches the new primary. The server bounds the wait.
     func isWritable() async -> Bool {
         do throws(PostgresError) {
-            let rows = try await self.pool().query("SELECT pg_is_in_recovery()")
-            guard let row = rows.first else { return false }
-            return try row.decode(Bool.self, at: 0) == false
+            return try await self.pool().isWritable()
         } catch {
             self.logger.debug("readiness check failed", [("error", .string(error.description))])
             return false

@@ -13,6 +13,8 @@ enum Portalctl {
         UpCommand.subcommand,
         DownCommand.subcommand,
         StatusCommand.subcommand,
+        SwitchoverCommand.subcommand,
+        FailoverCommand.subcommand,
     ]
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {

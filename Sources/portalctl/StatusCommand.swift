@@ -5,15 +5,19 @@ import Topology
 enum StatusCommand {
     static let subcommand = Subcommand(
         name: "status",
-        summary: "show the topology's processes, roles, WAL positions, lag and sync state",
+        summary: "show the topology's processes, roles, lag, sync state, term and lease",
         usage: """
             usage: portalctl status [--state DIR] [--json]
 
             \(TopologyOptions.stateHelp)
               --json        one JSON object instead of the table
 
-            Exit status 0 when every part is healthy and site B is a synchronous standby,
-            1 otherwise.
+            Shows each process, both servers' roles and WAL positions, the replication between
+            them, the archive backlog, and the failover coordinator's view: the term, the
+            primary, the lease holder and its expiry, each node's role, lag, sync state and
+            whether it may be promoted, and the latest decisions with their reasons.
+            Exit status 0 when every part is healthy, the primary holds the lease and the
+            standby is synchronous and promotable; 1 otherwise.
             """,
         run: { arguments, environment in
             try await StatusCommand.run(arguments, environment: environment)

@@ -1,3 +1,4 @@
+import Foundation
 import PortalTesting
 import Testing
 
@@ -54,6 +55,62 @@ import Testing
 
                 let rows = try await pool.query("SELECT count(*)::int8 FROM events")
                 #expect(try rows[0].decode(Int64.self, at: 0) == 2)
+            }
+        }
+    }
+
+    /// The outage as a client sees it: with the primary stopped and nothing writable, a
+    /// query fails at once (not after the acquire timeout), and once the standby has been
+    /// promoted the next write succeeds well under a second later.
+    @Test func theNewPrimaryIsReachedWellUnderASecondAfterPromotion() async throws {
+        try await TestClusterPair.with { pair in
+            try await pair.primary.psql("CREATE TABLE events (value int8 NOT NULL);")
+            var configuration = PoolFixture.configuration(
+                pair.multiHostConnectionString(), application: PoolFixture.uniqueApplicationName())
+            configuration.minimumConnections = 2
+            configuration.maximumConnections = 4
+            configuration.acquireTimeout = .seconds(10)
+            configuration.connection.connectTimeout = .seconds(3)
+
+            try await PoolFixture.with(configuration) { pool in
+                _ = try await self.writeUntilAccepted(pool, value: 1)
+                try await pair.primary.stop(mode: .immediate)
+
+                // A few seconds of outage, long enough for the reconnect backoff to reach
+                // its limit; every query in it fails fast.
+                var slowest = Duration.zero
+                let outageEnd = ContinuousClock.now + .seconds(3)
+                var failures = 0
+                while ContinuousClock.now < outageEnd {
+                    let start = ContinuousClock.now
+                    let error = await #expect(throws: PostgresError.self) {
+                        try await pool.query("INSERT INTO events (value) VALUES (2)")
+                    }
+                    #expect(error?.isConnectionLoss == true, "\(String(describing: error))")
+                    slowest = max(slowest, ContinuousClock.now - start)
+                    failures += 1
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(failures > 5)
+                #expect(slowest < .seconds(1), "a query waited \(slowest) with no server up")
+
+                try await pair.standby.promote()
+                let promoted = ContinuousClock.now
+                var accepted: Int32?
+                while accepted == nil, ContinuousClock.now - promoted < .seconds(10) {
+                    do throws(PostgresError) {
+                        let rows = try await pool.query(
+                            "INSERT INTO events (value) VALUES (3) RETURNING inet_server_port()")
+                        accepted = try rows[0].decode(Int32.self, at: 0)
+                    } catch {
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
+                }
+                let reached = ContinuousClock.now - promoted
+                print("first write on the new primary \(reached) after its promotion")
+                #expect(accepted == Int32(pair.standby.port))
+                #expect(reached < .milliseconds(750), "the new primary took \(reached)")
+                #expect(try await pool.isWritable())
             }
         }
     }

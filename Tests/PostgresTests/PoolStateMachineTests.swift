@@ -147,17 +147,60 @@ import Testing
     }
 
     @Test func theAcquireDeadlineFailsTheWaiterWithTheWaitAndThePoolSize() {
-        var machine = self.machine(open: 0, maximum: 1)
-        _ = machine.acquire(self.request(1), use: .shared, now: 0)
-        _ = machine.connectionFailed(self.connection(0), error: "connection refused", now: 10)
+        var machine = self.machine(open: 1, maximum: 2)
+        _ = machine.acquire(self.request(1), use: .exclusive, now: 0)
+        _ = machine.acquire(self.request(2), use: .exclusive, now: 0)
+        _ = machine.connectionFailed(self.connection(1), error: "too many clients", now: 10)
 
-        let failed = machine.timerFired(.acquireDeadline(self.request(1)), now: Self.second)
+        let failed = machine.timerFired(.acquireDeadline(self.request(2)), now: Self.second)
 
         let failure = Machine.Failure.exhausted(
-            waited: Self.second, maximum: 1, lastConnectError: "connection refused")
-        #expect(failed == [.fail(self.request(1), failure)])
+            waited: Self.second, maximum: 2, lastConnectError: "too many clients")
+        #expect(failed == [.fail(self.request(2), failure)])
         #expect(machine.statistics.waiting == 0)
-        #expect(machine.timerFired(.acquireDeadline(self.request(1)), now: Self.second).isEmpty)
+        #expect(machine.timerFired(.acquireDeadline(self.request(2)), now: Self.second).isEmpty)
+    }
+
+    @Test func aFailedConnectWithNothingOpenTurnsTheWaitersAwayAtOnce() {
+        var machine = self.machine(open: 0, minimum: 1, maximum: 1)
+        _ = machine.acquire(self.request(1), use: .shared, now: 0)
+        _ = machine.acquire(self.request(2), use: .exclusive, now: 0)
+
+        let failed = machine.connectionFailed(self.connection(0), error: "refused", now: 10)
+
+        let unreachable = Machine.Failure.unreachable(lastConnectError: "refused")
+        #expect(
+            failed == [
+                .cancel(.acquireDeadline(self.request(1))), .fail(self.request(1), unreachable),
+                .cancel(.acquireDeadline(self.request(2))), .fail(self.request(2), unreachable),
+                .schedule(.reconnect, after: machine.limits.reconnectBackoffFirst),
+            ])
+        #expect(machine.statistics.waiting == 0)
+
+        let probe = machine.timerFired(.reconnect, now: 20)
+        #expect(probe == [.open(self.connection(1))])
+        _ = machine.acquire(self.request(3), use: .shared, now: 21)
+        #expect(machine.connectionOpened(self.connection(1), now: 22) == self.served(3, on: 1))
+    }
+
+    @Test func aFailedConnectWhileAnotherIsOpenLeavesTheWaitersWaiting() {
+        var machine = self.machine(open: 1, maximum: 2)
+        _ = machine.acquire(self.request(1), use: .exclusive, now: 0)
+        _ = machine.acquire(self.request(2), use: .exclusive, now: 0)
+
+        let failed = machine.connectionFailed(self.connection(1), error: "refused", now: 10)
+
+        #expect(!failed.contains { if case .fail = $0 { true } else { false } })
+        #expect(machine.statistics.waiting == 1)
+        #expect(
+            machine.release(self.connection(0), use: .exclusive, discard: false, now: 11)
+                == self.served(2, on: 0))
+    }
+
+    @Test func theReconnectBackoffStaysShortSoANewPrimaryIsFoundPromptly() {
+        var machine = Machine(limits: Machine.Limits())
+        machine.consecutiveConnectFailures = 30
+        #expect(machine.reconnectBackoff == 250_000_000)
     }
 
     @Test func failedConnectsAreRetriedOneAtATimeWithAGrowingBackoff() {

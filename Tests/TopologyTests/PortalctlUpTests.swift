@@ -8,7 +8,8 @@ import Topology
 #endif
 
 /// `portalctl up`, `status` and `down` on a real two-site topology: PostgreSQL primary and
-/// synchronous standby, the replicator, three API nodes, HAProxy and the mail catcher.
+/// synchronous standby under their agents, the coordinator, the replicator, three API
+/// nodes, HAProxy and the mail catcher.
 @Suite("portalctl up, status and down", .serialized)
 struct PortalctlUpTests {
     /// Up healthy and synchronous, a second up changes nothing, down stops every pid.
@@ -36,11 +37,11 @@ struct PortalctlUpTests {
         let (before, report) = try await harness.status()
         let pids = report.processes.compactMap(\.pid)
         #expect(before == 0)
-        #expect(pids.count == 9)
+        #expect(pids.count == 12)
 
         let down = try await harness.portalctl("down", "--state", harness.state)
         #expect(down.status == 0, "\(down.standardError)")
-        #expect(down.standardOutput.contains("stopped 9 process(es)"))
+        #expect(down.standardOutput.contains("stopped 12 process(es)"))
         for pid in pids {
             #expect(TopologyHarness.isGone(pid), "pid \(pid) still runs after down")
         }

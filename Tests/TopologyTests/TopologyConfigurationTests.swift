@@ -1,3 +1,4 @@
+import Failover
 import Foundation
 import PortalTesting
 import Testing
@@ -32,31 +33,108 @@ struct TopologyConfigurationTests {
         #expect(check.status == 0, "\(check.standardError)")
     }
 
-    @Test("the primary archives through push and waits for site B; the standby restores by fetch")
+    @Test("site A archives through push, site B restores by fetch, each follows the other")
     func siteSettings() throws {
         let state = try StateFolder("/srv/portal/.state")
-        let primary = Dictionary(
-            uniqueKeysWithValues: SiteSettings.primary(
-                port: 30_001, state: state, programs: Self.programs))
+        let ports = try PortPlan(base: 30_000)
+        let siteA = Dictionary(
+            uniqueKeysWithValues: SiteSettings.site(
+                .a, ports: ports, state: state, programs: Self.programs))
         #expect(
-            primary["archive_command"]
+            siteA["archive_command"]
                 == "'/opt/portal/bin/portal-replicator push --config "
                 + "/srv/portal/.state/replicator/site-a.json %p %f'")
-        #expect(primary["archive_mode"] == "on")
-        #expect(primary["synchronous_commit"] == "on")
-        #expect(primary["synchronous_standby_names"] == "'site_b'")
+        #expect(siteA["archive_mode"] == "on")
+        #expect(siteA["synchronous_commit"] == "on")
+        #expect(siteA["port"] == "30001")
+        #expect(siteA["primary_conninfo"]?.contains("port=30002") == true)
+        #expect(siteA["primary_conninfo"]?.contains("application_name=site_a") == true)
+        #expect(siteA["primary_slot_name"] == "'site_a'")
 
-        let standby = Dictionary(
-            uniqueKeysWithValues: SiteSettings.standby(
-                port: 30_002, primaryPort: 30_001, state: state, programs: Self.programs))
+        let siteB = Dictionary(
+            uniqueKeysWithValues: SiteSettings.site(
+                .b, ports: ports, state: state, programs: Self.programs))
         #expect(
-            standby["restore_command"]
+            siteB["restore_command"]
                 == "'/opt/portal/bin/portal-replicator fetch --config "
                 + "/srv/portal/.state/replicator/site-b.json %f %p'")
-        #expect(standby["primary_slot_name"] == "'site_b'")
-        #expect(standby["primary_conninfo"]?.contains("application_name=site_b") == true)
-        #expect(standby["primary_conninfo"]?.contains("port=30001") == true)
+        #expect(siteB["primary_slot_name"] == "'site_b'")
+        #expect(siteB["primary_conninfo"]?.contains("application_name=site_b") == true)
+        #expect(siteB["primary_conninfo"]?.contains("port=30001") == true)
+        // The coordinator names the synchronous standby through the primary's agent.
+        #expect(siteA["synchronous_standby_names"] == nil)
+        #expect(siteB["synchronous_standby_names"] == nil)
         #expect(SiteSettings.quoted("it's") == "'it''s'")
+    }
+
+    @Test("the coordinator's and agents' files follow the port plan and parse as they expect")
+    func failoverFiles() throws {
+        let state = try StateFolder("/srv/portal/.state")
+        let ports = try PortPlan(base: 30_000)
+        let coordinatorText = try FailoverConfiguration.render(
+            FailoverConfiguration.coordinator(state: state, ports: ports))
+        let coordinator = try CoordinatorConfiguration.parse(
+            Data(coordinatorText.utf8), source: "coordinator.json")
+        #expect(coordinator.stateFile == "/srv/portal/.state/coordinator/state.json")
+        #expect(coordinator.listen == ListenAddress(host: "127.0.0.1", port: 30_010))
+        #expect(coordinator.nodes.map(\.name.rawValue) == ["site_a", "site_b"])
+        #expect(
+            coordinator.nodes.map(\.agent) == ["http://127.0.0.1:30011", "http://127.0.0.1:30012"])
+        #expect(coordinator.nodes.map(\.postgres.port) == [30_001, 30_002])
+        #expect(coordinator.leaseMilliseconds == 2000)
+        #expect(!coordinator.strictSynchronous)
+        #expect(coordinatorText.contains(#""stateFile" : "/srv/portal/.state/coordinator/"#))
+
+        let agentText = try FailoverConfiguration.render(
+            FailoverConfiguration.agent(.b, state: state, ports: ports, programs: Self.programs))
+        let agent = try AgentConfiguration.parse(Data(agentText.utf8), source: "agent-b.json")
+        #expect(agent.node.rawValue == "site_b")
+        #expect(agent.listen.port == 30_012)
+        #expect(agent.coordinator == "http://127.0.0.1:30010")
+        #expect(agent.peers.map(\.name.rawValue) == ["site_a"])
+        #expect(agent.peers.first?.agent == "http://127.0.0.1:30011")
+        #expect(agent.peers.first?.postgres.port == 30_001)
+        #expect(agent.postgres.bin == "/usr/lib/postgresql/15/bin")
+        #expect(agent.postgres.data == "/srv/portal/.state/site-b/postgres")
+        #expect(agent.postgres.port == 30_002)
+        #expect(agent.postgres.socket == "/srv/portal/.state/site-b/socket")
+        #expect(agent.postgres.log == "/srv/portal/.state/logs/postgres-b.log")
+        #expect(agent.fenceMarginMilliseconds < agent.leaseMilliseconds)
+    }
+
+    @Test("status finds what is wrong in the coordinator's view")
+    func coordinatorProblems() throws {
+        let healthy = """
+            {"term": 3, "primary": "site_b",
+             "lease": {"holder": "site_b", "expiresInMilliseconds": 1870},
+             "nodes": [
+               {"name": "site_a", "role": "standby", "reachable": true,
+                "lastHeartbeatMillisecondsAgo": 40, "timeline": 3, "lsn": "0/3000060",
+                "lagBytes": 0, "syncState": "sync", "promotable": true},
+               {"name": "site_b", "role": "primary", "reachable": true, "promotable": false}],
+             "synchronousStandbyNames": "site_a", "strict": false,
+             "decisions": [{"at": "2026-12-04T17:00:00Z", "term": 3, "decision": "switchover",
+                            "reason": "asked by an operator"}]}
+            """
+        let status = try JSONDecoder().decode(CoordinatorStatus.self, from: Data(healthy.utf8))
+        #expect(LocalTopology.problems(of: status).isEmpty)
+
+        let degraded = """
+            {"term": 4, "primary": "site_b", "lease": null,
+             "nodes": [{"name": "site_a", "reachable": false, "promotable": false},
+                       {"name": "site_b", "role": "primary", "reachable": true,
+                        "promotable": false}],
+             "synchronousStandbyNames": "", "strict": false, "decisions": []}
+            """
+        let view = try JSONDecoder().decode(CoordinatorStatus.self, from: Data(degraded.utf8))
+        #expect(
+            LocalTopology.problems(of: view) == [
+                "the lease is held by nobody, not the primary site_b",
+                "the coordinator cannot reach site_a",
+                "the coordinator would not promote site_a (not promotable)",
+            ])
+        #expect(
+            LocalTopology.problems(of: nil) == ["the coordinator does not answer GET /v1/status"])
     }
 
     @Test("API nodes name both sites, their own first, read-write and prefer-standby")

@@ -1,0 +1,175 @@
+import Foundation
+import Synchronization
+import Telemetry
+
+/// The coordinator's state machine behind a lock, with its state file and its log. Every
+/// change goes through ``apply(_:)``: the rule runs on a copy, a changed durable part is
+/// saved before the copy replaces the state, and only then can a reply act on it. When
+/// the save fails nothing changes and the caller gets the error.
+public final class Coordinator: Sendable {
+    public let configuration: CoordinatorConfiguration
+    private let store: StateStore
+    private let logger: Logger
+    private let state: Mutex<ClusterState>
+
+    /// Loads the state file (refusing a corrupt or foreign one) and starts the clock of
+    /// the startup wait at `now`.
+    public init(
+        configuration: CoordinatorConfiguration, logger: Logger, now: MonotonicInstant
+    ) throws(FailoverError) {
+        self.configuration = configuration
+        self.store = StateStore(path: configuration.stateFile)
+        self.logger = logger
+        let settings = ClusterSettings(configuration)
+        let durable = try self.store.load(nodes: settings.names)
+        self.state = Mutex(ClusterState(settings: settings, durable: durable, startedAt: now))
+        logger.info(
+            "state loaded",
+            [
+                ("failover.term", .int(Int64(durable.term.value))),
+                ("failover.primary", .string(durable.primary?.rawValue ?? "")),
+                ("failover.promotable", .string(durable.promotable.map(\.rawValue).joined(separator: ","))),
+                ("failover.state_file", .string(configuration.stateFile)),
+            ])
+    }
+
+    /// A copy of the current state, for status and metrics.
+    public var snapshot: ClusterState { self.state.withLock { $0 } }
+
+    /// Answers a heartbeat received at `now`.
+    public func heartbeat(
+        _ report: AgentReport, at now: MonotonicInstant
+    ) throws(FailoverError) -> CoordinatorReply {
+        let utc = Self.utc()
+        let (reply, before) = try self.apply { state throws(FailoverError) in
+            let before = state.observations[report.node]?.report
+            return (try state.heartbeat(report, at: now, utc: utc), before)
+        }
+        if before?.role != report.role || before?.term != report.term {
+            self.logger.info(
+                "node reported",
+                [
+                    ("failover.node", .string(report.node.rawValue)),
+                    ("failover.role", .string(report.role.rawValue)),
+                    ("failover.term", .int(Int64(report.term.value))),
+                    ("failover.action", .string(reply.action.kind)),
+                ])
+        }
+        if let event = report.event {
+            self.logger.info(
+                "agent event",
+                [("failover.node", .string(report.node.rawValue)), ("failover.event", .string(event))])
+        }
+        if reply.action != .none {
+            self.logger.debug(
+                "action sent",
+                [
+                    ("failover.node", .string(report.node.rawValue)),
+                    ("failover.action", .string(reply.action.kind)),
+                ])
+        }
+        return reply
+    }
+
+    /// Evaluates the rules at `now`; logs each decision and a newly blocked failover.
+    public func tick(at now: MonotonicInstant) {
+        let utc = Self.utc()
+        do {
+            let (decisions, blocked, previous) = try self.apply { state throws(FailoverError) in
+                let previous = state.blockedReason
+                let decisions = state.tick(at: now, utc: utc)
+                return (decisions, state.blockedReason, previous)
+            }
+            for decision in decisions { self.log(decision) }
+            if let blocked, blocked != previous {
+                self.logger.info("failover blocked", [("failover.reason", .string(blocked))])
+            }
+        } catch {
+            self.logger.error(
+                "cannot save the state; decision not taken",
+                [("error", .string(error.description))])
+        }
+    }
+
+    /// Starts a switchover; returns the term it started in.
+    public func beginSwitchover(
+        to target: NodeName?, at now: MonotonicInstant
+    ) throws(FailoverError) -> Term {
+        let utc = Self.utc()
+        let (decision, term) = try self.apply { state throws(FailoverError) in
+            (try state.beginSwitchover(to: target, at: now, utc: utc), state.durable.term)
+        }
+        self.log(decision)
+        return term
+    }
+
+    /// Records a forced failover; returns the term it started in.
+    public func forceFailover(
+        _ request: FailoverRequest, at now: MonotonicInstant
+    ) throws(FailoverError) -> Term {
+        let utc = Self.utc()
+        let (decision, term) = try self.apply { state throws(FailoverError) in
+            (try state.forceFailover(request, at: now, utc: utc), state.durable.term)
+        }
+        self.log(decision)
+        return term
+    }
+
+    /// Where a change of primary begun in `term` stands.
+    public enum ChangeProgress: Sendable, Equatable {
+        case pending
+        case done(PrimaryChange)
+        /// The change was given up; the reason is the latest decision's.
+        case abandoned(String)
+    }
+
+    /// The progress of the change of primary begun in `term`.
+    public func progress(since term: Term) -> ChangeProgress {
+        self.state.withLock { state in
+            if let change = state.change(since: term) { return .done(change) }
+            if state.switchover == nil && state.forcedTarget == nil && state.durable.term == term {
+                let reason = state.durable.decisions.last?.reason ?? "given up"
+                return .abandoned(reason)
+            }
+            return .pending
+        }
+    }
+
+    private func apply<Result: Sendable>(
+        _ body: (inout ClusterState) throws(FailoverError) -> Result
+    ) throws(FailoverError) -> Result {
+        try self.state.withLock { (state: inout ClusterState) throws(FailoverError) -> Result in
+            var next = state
+            let result = try body(&next)
+            if next.durable != state.durable {
+                try self.store.save(next.durable)
+            }
+            state = next
+            return result
+        }
+    }
+
+    private func log(_ decision: Decision) {
+        self.logger.info(
+            "decision",
+            [
+                ("failover.decision", .string(decision.kind.rawValue)),
+                ("failover.term", .int(Int64(decision.term.value))),
+                ("failover.reason", .string(decision.reason)),
+            ])
+    }
+
+    /// The current UTC time in ISO 8601, for decision records.
+    static func utc() -> String {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        var parts = tm()
+        var seconds = time_t(time.tv_sec)
+        gmtime_r(&seconds, &parts)
+        let milliseconds = Int(time.tv_nsec) / 1_000_000
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900,
+            Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
+            Int(parts.tm_sec), milliseconds)
+    }
+}
