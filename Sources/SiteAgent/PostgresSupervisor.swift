@@ -101,7 +101,8 @@ actor PostgresSupervisor {
 
     /// Starts the server again after a crash: old backends may still hold the shared memory
     /// for a moment after their postmaster died, and the server refuses to start until they
-    /// are gone, so a start that exits at once is retried until `timeout`.
+    /// are gone, so a start refused for that reason is retried until `timeout`; any other
+    /// failure (a bad setting, a damaged folder) is thrown at once.
     func restart(timeout: Duration) async throws(AgentError) {
         let deadline = ContinuousClock.now + timeout
         let stopsBefore = self.stops
@@ -115,7 +116,10 @@ actor PostgresSupervisor {
                 try await self.start(timeout: deadline - ContinuousClock.now)
                 return
             } catch {
-                guard error.code == .startFailed, ContinuousClock.now < deadline,
+                let transient = ["shared memory block", "already in use"].contains {
+                    error.message.contains($0)
+                }
+                guard error.code == .startFailed, transient, ContinuousClock.now < deadline,
                     self.stops == stopsBefore
                 else {
                     throw AgentError(error.code, "after \(attempts) attempts: \(error.message)")

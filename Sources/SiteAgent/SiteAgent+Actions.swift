@@ -1,3 +1,4 @@
+import Postgres
 import Telemetry
 
 extension SiteAgent {
@@ -41,10 +42,19 @@ extension SiteAgent {
 
     /// Promotes the standby for `term`, unless a peer lease granted here is still live. The
     /// lease is taken first (from the reply's send time), so the fence watchdog never sees a
-    /// primary without one; then `pg_promote`, then a slot for each peer.
+    /// primary without one; then `pg_promote`, then a slot for each peer. A fenced primary
+    /// told to promote starts again as the primary.
     func promote(term: Int64, sentAt: ContinuousClock.Instant) async {
         guard !self.peerRule.refusesPromotion(at: .now) else {
             self.record("promotion refused: a peer lease granted here is still live")
+            return
+        }
+        if !self.folder.isStandby, !self.busy, self.mode == .fenced || self.mode == .awaitingLease {
+            // A fenced primary told to carry on (no standby could take over): it takes the
+            // lease from this reply and starts again where it stopped.
+            self.lease.renew(sentAt: sentAt, validFor: self.settings.lease, by: .coordinator)
+            self.remember(term: term, primary: self.settings.node)
+            self.perform("start as primary") { agent in await agent.startAsPrimary() }
             return
         }
         guard !self.busy, await self.supervisor.isRunning, self.folder.isStandby else {
@@ -70,6 +80,15 @@ extension SiteAgent {
         self.peerRule.follow(nil, term: term)
         self.slotsEnsured = false
         await self.ensureSlots()
+        // pg_rewind reads the new timeline from pg_control, which only the first checkpoint
+        // after promotion writes: without it an old primary would be told "no rewind
+        // required" and then fail to follow the new timeline.
+        do {
+            try await self.database.execute(script: "CHECKPOINT", timeout: .seconds(60))
+        } catch {
+            self.logger.warning(
+                "checkpoint after promotion failed", [("error", .string(error.message))])
+        }
         self.record(
             "promoted to primary",
             [("agent.term", .int(term)), ("agent.seconds", .double(Self.seconds(since: began)))])
@@ -85,6 +104,9 @@ extension SiteAgent {
         await self.database.close()
         await self.supervisor.stop(wasPrimary ? .immediate : .fast)
         do {
+            if rewind {
+                try await self.checkpoint(host: host, port: port)
+            }
             let said = try await self.rejoin.follow(host: host, port: port, rewind: rewind)
             let rewound = ContinuousClock.now
             self.remember(term: term, primary: primary)
@@ -129,6 +151,24 @@ extension SiteAgent {
                 ])
         } catch {
             self.record("demoted, final position unknown", [("error", .string(error.message))])
+        }
+    }
+
+    /// Asks the primary at `host`:`port` for a checkpoint, so its pg_control names the
+    /// timeline it promoted to (pg_rewind decides from pg_control whether to rewind).
+    func checkpoint(host: String, port: Int) async throws(AgentError) {
+        let configuration = PostgresConfiguration(
+            connectionString: "host=\(host) port=\(port) dbname=postgres "
+                + "user=\(self.settings.postgres.replicationUser)",
+            applicationName: "portal-agent", connectTimeout: .seconds(3))
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration, on: self.group.loops[0], logger: self.logger)
+            defer { Task { await connection.close() } }
+            try await connection.execute(script: "CHECKPOINT")
+        } catch {
+            throw AgentError(
+                .queryFailed, "cannot checkpoint the primary at \(host):\(port): \(error.message)")
         }
     }
 

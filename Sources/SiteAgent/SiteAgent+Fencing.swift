@@ -7,7 +7,7 @@ extension SiteAgent {
     func watchdogLoop() async {
         while !Task.isCancelled && !self.stopping {
             try? await Task.sleep(for: .milliseconds(10))
-            guard self.mode == .supervising, !self.folder.isStandby,
+            guard self.mode == .supervising, !self.folder.isStandby, !self.isBootstrapping,
                 await self.supervisor.isRunning, self.lease.isWithinFenceMargin(at: .now)
             else {
                 continue

@@ -20,7 +20,8 @@ extension SiteAgent {
                 self.giveUp(after: death)
                 continue
             }
-            guard self.folder.isStandby || self.lease.isHeld(at: .now) else {
+            guard self.folder.isStandby || self.lease.isHeld(at: .now) || self.isBootstrapping
+            else {
                 self.mode = .awaitingLease
                 self.record("postmaster exited (code \(death.code)); no lease, so not restarted")
                 continue
@@ -50,6 +51,7 @@ extension SiteAgent {
                     self.giveUp(after: death)
                     return
                 }
+                try? await Task.sleep(for: .milliseconds(500))
             }
         }
     }

@@ -103,6 +103,11 @@ public actor SiteAgent {
             try await self.supervisor.start()
             self.logger.info(
                 "postgres started as a standby", [("postgres.pid", .int(Int64(await self.pid)))])
+        } else if self.isBootstrapping {
+            try await self.supervisor.start()
+            self.logger.info(
+                "postgres started as the first primary: no coordinator has decided anything yet",
+                [("postgres.pid", .int(Int64(await self.pid)))])
         } else {
             self.mode = .awaitingLease
             self.logger.info(
@@ -124,6 +129,14 @@ public actor SiteAgent {
         await self.server?.shutdown()
         self.group.shutdown()
         self.logger.info("postgres stopped; agent exits")
+    }
+
+    /// True before this node ever heard a term from a coordinator and ever held a lease: a
+    /// new pair, whose primary must run for the coordinator to elect it (it elects only a
+    /// running primary). No coordinator has promoted anyone yet, so nothing can conflict;
+    /// from the first term on, a primary runs only under a lease.
+    var isBootstrapping: Bool {
+        self.memory.term == 0 && self.lease.expiry == nil
     }
 
     /// The postmaster's pid, 0 when none runs.

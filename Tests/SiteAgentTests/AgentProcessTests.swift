@@ -105,4 +105,31 @@ import Testing
             #expect(!agents["site_a"]!.standardError.contains("fenced"))
         }
     }
+
+    @Test func aPrimaryThatCannotBeRestartedIsReportedStopped() async throws {
+        let driver = try CoordinatorDriver()
+        try driver.start()
+        try await AgentHarness.with(coordinator: driver.url) { harness in
+            let agent = try harness.startAgent("site_a")
+            defer { Task { await agent.terminate() } }
+            try await driver.waitFor("site_a", "running as primary") {
+                $0.role == .primary && $0.postgresRunning
+            }
+            // A setting the server refuses: every restart after the crash fails.
+            let auto = harness.pair.primary.dataDirectory + "/postgresql.auto.conf"
+            let text = try String(contentsOfFile: auto, encoding: .utf8)
+            try (text + "shared_buffers = 'plenty'\n").write(
+                toFile: auto, atomically: false, encoding: .utf8)
+
+            kill(try #require(harness.postmaster("site_a")), SIGKILL)
+            let report = try await driver.waitFor("site_a", "stopped", timeout: .seconds(15)) {
+                $0.role == .stopped && !$0.postgresRunning
+            }
+            #expect(report.role == .stopped)
+            #expect(driver.events("site_a").contains { $0.contains("giving up") })
+            #expect(harness.postmaster("site_a") == nil)
+            await agent.terminate()
+            await driver.stop()
+        }
+    }
 }
