@@ -2,7 +2,9 @@
 public enum Action: Sendable, Equatable, Codable {
     /// Carry on as you are.
     case none
-    /// Promote your standby (`pg_promote(true)`); you become primary in `term`.
+    /// Promote your standby (`pg_promote(true)`); you become primary in `term`. Sent to
+    /// the recorded primary that fenced itself when no standby may take over, it means
+    /// "start PostgreSQL again as primary in `term`": no other node holds the data.
     case promote(term: Term)
     /// Become a standby of `primary` at `host:port`; run `pg_rewind` first when `rewind`.
     case follow(primary: NodeName, host: String, port: Int, rewind: Bool)

@@ -21,9 +21,8 @@ extension ClusterState {
         guard let primary = self.durable.primary else { return nil }
         if let lease = self.lease, lease.holder == primary {
             let end = lease.expiresAt.adding(milliseconds: self.settings.expiryMarginMilliseconds)
-            return now < end
-                ? nil
-                : "the lease of \(primary) ran out (no renewal for \(now.milliseconds(since: lease.renewedAt)) ms)"
+            // The text stays the same tick after tick, so a blocked failover is logged once.
+            return now < end ? nil : "the lease of \(primary) ran out"
         }
         switch self.observations[primary]?.report.role {
         case .stopped?: return "\(primary) released its lease (reported stopped)"
@@ -98,7 +97,11 @@ extension ClusterState {
             return nil
         case .promote(let standby, let reason):
             self.failoversTotal += 1
-            return self.promote(standby, kind: .failover, reason: reason, at: now, utc: utc)
+            let silence = self.lease.map {
+                " (last renewal \(now.milliseconds(since: $0.renewedAt)) ms ago)"
+            }
+            return self.promote(
+                standby, kind: .failover, reason: reason + (silence ?? ""), at: now, utc: utc)
         }
     }
 

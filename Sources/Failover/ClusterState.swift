@@ -77,12 +77,13 @@ public struct ClusterState: Sendable {
         _ node: NodeName, kind: Decision.Kind, reason: String, at now: MonotonicInstant,
         utc: String
     ) -> Decision {
-        let old = self.durable.primary
         self.durable.term = self.durable.term.next
         self.durable.primary = node
         self.durable.promotable = []
-        let keepOld = self.settings.strictSynchronous ? old.map(\.rawValue) : nil
-        self.durable.synchronousStandbyNames = keepOld ?? ""
+        // Strict mode names the other node at once, so writes wait for it from the start;
+        // otherwise writes go on alone until the standby has caught up and is re-added.
+        let strictNames = self.settings.strictSynchronous ? self.peer(of: node)?.rawValue : nil
+        self.durable.synchronousStandbyNames = strictNames ?? ""
         self.lease = nil
         self.synchronousSet.reset()
         self.blockedReason = nil

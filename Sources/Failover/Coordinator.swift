@@ -11,6 +11,8 @@ public final class Coordinator: Sendable {
     private let store: StateStore
     private let logger: Logger
     private let state: Mutex<ClusterState>
+    /// The last failure to save, so a lasting one is logged once rather than every tick.
+    private let lastSaveFailure = Mutex<String?>(nil)
 
     /// Loads the state file (refusing a corrupt or foreign one) and starts the clock of
     /// the startup wait at `now`.
@@ -22,6 +24,7 @@ public final class Coordinator: Sendable {
         self.logger = logger
         let settings = ClusterSettings(configuration)
         let durable = try self.store.load(nodes: settings.names)
+        try self.store.prepareFolder()
         self.state = Mutex(ClusterState(settings: settings, durable: durable, startedAt: now))
         logger.info(
             "state loaded",
@@ -84,10 +87,17 @@ public final class Coordinator: Sendable {
             if let blocked, blocked != previous {
                 self.logger.info("failover blocked", [("failover.reason", .string(blocked))])
             }
+            self.lastSaveFailure.withLock { $0 = nil }
         } catch {
-            self.logger.error(
-                "cannot save the state; decision not taken",
-                [("error", .string(error.description))])
+            let repeated = self.lastSaveFailure.withLock { last in
+                defer { last = error.description }
+                return last == error.description
+            }
+            if !repeated {
+                self.logger.error(
+                    "cannot save the state; decision not taken",
+                    [("error", .string(error.description))])
+            }
         }
     }
 

@@ -28,6 +28,19 @@ public struct StateStore: Sendable {
         return state
     }
 
+    /// Creates the folder of the state file if missing, so the first save can succeed;
+    /// throws naming the folder when it cannot be created.
+    public func prepareFolder() throws(FailoverError) {
+        let folder = (self.path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FailoverError(.stateFile, "cannot create the state folder \(folder): \(error)")
+        }
+    }
+
     /// Writes `state` durably (temporary file, fsync, rename, folder fsync).
     public func save(_ state: DurableState) throws(FailoverError) {
         let encoder = JSONEncoder()

@@ -36,6 +36,20 @@ import Testing
         #expect(status.term == Term(1))
         #expect(status.lease?.holder == Fixtures.a)
         #expect((status.lease?.expiresInMilliseconds ?? 0) > 700)
+
+        let metrics = try coordinator.client.exchange(
+            method: "GET", path: "/metrics", body: nil, timeout: .seconds(2))
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        #expect(metrics.status == 200)
+        for line in [
+            "coordinator_term 1", #"coordinator_node_promotable{node="site_b"} 1"#,
+            #"coordinator_node_reachable{node="site_a"} 1"#,
+            #"coordinator_node_lag_bytes{node="site_b"} 0"#, "coordinator_failovers_total 0",
+            "coordinator_degradations_total 0",
+        ] {
+            #expect(text.contains(line + "\n"), "\(line)")
+        }
+        #expect(text.contains("coordinator_lease_remaining_seconds 0."))
         #expect(coordinator.stop() == 0)
         let log = coordinator.log()
         #expect(log.contains(#""failover.decision":"elect""#))
@@ -222,6 +236,53 @@ import Testing
         let follow = try coordinator.beat(Fixtures.report(Fixtures.a, term: 1, role: .stopped))
         #expect(follow.action == .follow(primary: Fixtures.b, host: "127.0.0.1", port: 55402, rewind: false))
         #expect(coordinator.log().contains(#""failover.decision":"switchover""#))
+    }
+
+    @Test func forcedFailoverFencesWaitsOutTheLeaseAndRecordsTheDataLoss() async throws {
+        let coordinator = try CoordinatorProcess()
+        try coordinator.start()
+        var pair = SimulatedPair(coordinator: coordinator)
+        let elected = try pair.until(rounds: 30, row: nil) { $0.primary == Fixtures.a }
+        #expect(elected)
+        #expect(try pair.round(row: nil).a?.lease?.holder == Fixtures.a)
+
+        let unsure = #expect(throws: FailoverHTTPError.self) {
+            try coordinator.client.post(
+                "/v1/failover", FailoverRequest(to: Fixtures.b, force: true, acceptDataLoss: false),
+                as: PrimaryChangeReply.self, timeout: .seconds(5))
+        }
+        #expect(unsure?.status == 409)
+
+        let client = coordinator.client
+        let requestedAt = ContinuousClock.now
+        let request = Task.detached {
+            try client.post(
+                "/v1/failover", FailoverRequest(to: Fixtures.b, force: true, acceptDataLoss: true),
+                as: PrimaryChangeReply.self, timeout: .seconds(10))
+        }
+        var fenced = false
+        var promote: Action?
+        for _ in 0..<40 where promote == nil {
+            let replies = try pair.round(row: nil)
+            if case .fence = replies.a?.action {
+                fenced = true
+                #expect(replies.a?.lease == nil)
+            }
+            if case .promote = replies.b?.action { promote = replies.b?.action }
+        }
+        #expect(fenced)
+        #expect(promote == .promote(term: Term(2)))
+        let waited = ContinuousClock.now - requestedAt
+        #expect(waited >= .milliseconds(700), "site_a's lease is waited out: \(waited)")
+        _ = try coordinator.beat(Fixtures.primary(Fixtures.b, term: 2, standby: nil))
+        let answer = try await request.value
+        #expect(answer.term == Term(2))
+        #expect(answer.primary == Fixtures.b)
+
+        let saved = try JSONDecoder().decode(
+            DurableState.self, from: Data(coordinator.stateFile() ?? []))
+        #expect(saved.decisions.last?.decision == "forced-failover")
+        #expect(saved.decisions.last?.reason.contains("acceptDataLoss") == true)
     }
 
     @Test func corruptStateFileOrBadConfigurationRefusesToStart() throws {

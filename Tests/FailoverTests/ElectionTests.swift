@@ -63,6 +63,7 @@ import Testing
         #expect(decisions.map(\.kind) == [.failover])
         #expect(decisions.first?.term == Term(2))
         #expect(decisions.first?.reason.contains("lease of site_a ran out") == true)
+        #expect(decisions.first?.reason.contains("last renewal 2100 ms ago") == true)
         #expect(state.durable.term == Term(2))
         #expect(state.durable.primary == self.b)
         #expect(state.durable.synchronousStandbyNames == "")
@@ -100,6 +101,9 @@ import Testing
         #expect(state.tick(at: Fixtures.at(4200), utc: self.utc).filter { $0.kind == .failover }.isEmpty)
         #expect(state.durable.primary == self.a)
         #expect(state.blockedReason?.contains("site_b is not promotable") == true)
+        let first = state.blockedReason
+        _ = state.tick(at: Fixtures.at(4250), utc: self.utc)
+        #expect(state.blockedReason == first, "the same text each tick, so it is logged once")
         let reply = try state.heartbeat(
             Fixtures.standby(self.b, term: 1), at: Fixtures.at(4300), utc: self.utc)
         #expect(reply.action == .none)

@@ -60,6 +60,15 @@ import Testing
         #expect(error?.message.contains("/nonexistent-folder/state.json.tmp") == true)
     }
 
+    @Test func prepareFolderCreatesTheMissingFolder() throws {
+        let folder = try self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = StateStore(path: folder + "/deep/er/state.json")
+        try store.prepareFolder()
+        try store.save(DurableState())
+        #expect(try store.load(nodes: []) == DurableState())
+    }
+
     @Test func historyKeepsTheLastTwenty() {
         var state = DurableState()
         for index in 0..<25 {

@@ -100,6 +100,12 @@ import Testing
         #expect(decisions.first?.reason.contains("bytes behind") == true)
     }
 
+    @Test func strictModeNamesTheStandbyFromTheElection() throws {
+        let state = try Fixtures.electedCluster(strict: true)
+        #expect(state.durable.synchronousStandbyNames == "site_b")
+        #expect(!state.durable.isPromotable(self.b), "promotable only once reported sync")
+    }
+
     @Test func strictModeNeverDegrades() throws {
         var state = try Fixtures.healthyCluster(strict: true)
         let decisions = try self.run(&state, from: 2400, to: 20_000, standby: nil)
