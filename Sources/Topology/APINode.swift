@@ -15,7 +15,10 @@ public struct APINode: Sendable {
 
     /// The connection string naming both sites, this node's own first: libpq tries them in
     /// turn and keeps the first with the wanted role (`read-write` for the application,
-    /// `prefer-standby` for reports, which may lag by the replay delay).
+    /// `prefer-standby` for reports, which may lag by the replay delay). TCP keepalives and
+    /// a two-second user timeout make a connection to a server cut off by the network fail
+    /// within seconds, as a refused one does at once, so the pool moves to the new primary
+    /// instead of waiting for the kernel's retransmissions to give up.
     func connectionString(ports: PortPlan, targetSessionAttributes: String) -> String {
         let order =
             self.site == .a
@@ -23,7 +26,8 @@ public struct APINode: Sendable {
             : [ports.postgresB, ports.postgresA]
         return "host=127.0.0.1,127.0.0.1 port=\(order.map(String.init).joined(separator: ",")) "
             + "dbname=portal user=portal_app connect_timeout=2 "
-            + "target_session_attrs=\(targetSessionAttributes)"
+            + "keepalives=1 keepalives_idle=2 keepalives_interval=1 keepalives_count=2 "
+            + "tcp_user_timeout=2000 target_session_attrs=\(targetSessionAttributes)"
     }
 
     /// portal-api's environment: loopback, the multi-host connection strings, the demo

@@ -24,16 +24,16 @@ extension LocalTopology {
         try self.writeConfiguration(say: say)
 
         var started: [String] = []
-        for name in ["replicator-receive", "replicator-ship"] where missing.contains(name) {
-            try await self.startProcess(name, say: say)
-            started.append(name)
-        }
-
         let leader = self.site(self.recordedPrimary())
         let follower = self.site(leader.site.peer)
         if !leader.isInitialized && !follower.isInitialized {
             say("creating \(leader.site.rawValue)'s cluster in \(leader.dataFolder)")
             try await leader.initialize()
+        }
+        // The shipper watches site A's pg_wal, which exists from here on.
+        for name in ["replicator-receive", "replicator-ship"] where missing.contains(name) {
+            try await self.startProcess(name, say: say)
+            started.append(name)
         }
         if missing.contains("coordinator") {
             try self.recordFirstPrimary(leader, follower: follower, say: say)

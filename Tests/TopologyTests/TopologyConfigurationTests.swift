@@ -150,6 +150,8 @@ struct TopologyConfigurationTests {
         let siteA = nodes[0].environment(ports: ports, webRoot: "/srv/portal/web")
         let hosts = "host=127.0.0.1,127.0.0.1 port=30001,30002"
         #expect(siteA["PORTAL_DB_URL"]?.contains(hosts) == true)
+        #expect(siteA["PORTAL_DB_URL"]?.contains("tcp_user_timeout=2000") == true)
+        #expect(siteA["PORTAL_DB_URL"]?.contains("keepalives_idle=2") == true)
     }
 
     @Test("the shipper's backlog is read from Prometheus text")
