@@ -28,6 +28,7 @@ public enum Action: Sendable, Equatable, Codable {
         case kind, term, primary, host, port, rewind, reason
     }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try container.decode(String.self, forKey: .kind)
@@ -54,6 +55,7 @@ public enum Action: Sendable, Equatable, Codable {
         }
     }
 
+    /// Encodes the JSON form the protocol uses.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.kind, forKey: .kind)

@@ -15,6 +15,7 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
         public var user: String
         public var replicationUser: String
 
+        /// A value with every field given.
         public init(
             bin: String, data: String, port: Int, socket: String, log: String, user: String,
             replicationUser: String
@@ -32,6 +33,7 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
             case bin, data, port, socket, log, user, replicationUser
         }
 
+        /// Decodes the JSON form, refusing values out of their allowed form.
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -56,6 +58,7 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
     /// How long before its lease ends an agent without a renewal fences.
     public var fenceMarginMilliseconds: Int
 
+    /// A value with every field given.
     public init(
         node: NodeName, listen: ListenAddress, coordinator: String, peers: [NodeEndpoint],
         postgres: Postgres, leaseMilliseconds: Int = 2000, renewMilliseconds: Int = 100,
@@ -76,6 +79,7 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
         case fenceMarginMilliseconds
     }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)

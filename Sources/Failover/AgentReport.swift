@@ -10,6 +10,7 @@ public struct AgentReport: Sendable, Equatable, Codable {
         public var receive: LSN?
         public var replay: LSN?
 
+        /// A value with every field given.
         public init(current: LSN? = nil, receive: LSN? = nil, replay: LSN? = nil) {
             self.current = current
             self.receive = receive
@@ -29,6 +30,7 @@ public struct AgentReport: Sendable, Equatable, Codable {
         public var flush: LSN?
         public var replay: LSN?
 
+        /// A value with every field given.
         public init(
             node: String, state: String, syncState: String, flush: LSN?, replay: LSN?
         ) {
@@ -55,6 +57,7 @@ public struct AgentReport: Sendable, Equatable, Codable {
     /// Something the operator should see (a restart, a failed promotion), or nil.
     public var event: String?
 
+    /// A value with every field given.
     public init(
         node: NodeName, term: Term, role: NodeRole, postgresRunning: Bool, timeline: Int?,
         lsn: Positions, replication: [Replication] = [], synchronousStandbyNames: String? = nil,
@@ -76,6 +79,7 @@ public struct AgentReport: Sendable, Equatable, Codable {
         case synchronousStandbyNames, event
     }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.node = try container.decode(NodeName.self, forKey: .node)
@@ -91,6 +95,7 @@ public struct AgentReport: Sendable, Equatable, Codable {
         self.event = try container.decodeIfPresent(String.self, forKey: .event)
     }
 
+    /// Encodes the JSON form the protocol uses.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.node, forKey: .node)

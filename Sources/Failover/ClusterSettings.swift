@@ -30,32 +30,3 @@ public struct ClusterSettings: Sendable, Equatable {
     /// How long each step of a switchover may take before it is given up.
     public var switchoverStepMilliseconds: Int { self.leaseMilliseconds * 2 }
 }
-
-/// A switchover in progress: the primary is being demoted, then the target promoted.
-public struct Switchover: Sendable, Equatable {
-    /// Where it stands.
-    public enum Stage: Sendable, Equatable {
-        /// The primary has been told to demote.
-        case demoting
-        /// The primary stopped at `finalLSN`; waiting for the target to have it all.
-        case waitingForReplay(finalLSN: LSN?)
-        /// The target was told to promote in the new term.
-        case promoting
-    }
-
-    public var from: NodeName
-    public var to: NodeName
-    public var stage: Stage
-    public var startedAt: MonotonicInstant
-    /// When the current stage began.
-    public var stageStartedAt: MonotonicInstant
-    /// When the demotion was first sent (writes stop from here).
-    public var demoteSentAt: MonotonicInstant?
-}
-
-/// A completed change of primary, for the operator request that waits for it.
-public struct PrimaryChange: Sendable, Equatable {
-    public var term: Term
-    public var primary: NodeName
-    public var blockedMilliseconds: Int
-}

@@ -18,6 +18,7 @@ extension ClusterState {
                     + "\(self.durable.term); no lease is granted past a term it did not decide")
         }
         self.observations[node] = Observation(report: report, receivedAt: now)
+        _ = self.advanceSwitchover(at: now, utc: utc)
 
         let action: Action
         var lease: CoordinatorReply.LeaseGrant?
@@ -48,11 +49,12 @@ extension ClusterState {
         {
             if report.role == .primary {
                 if switchover.demoteSentAt == nil { switchover.demoteSentAt = now }
+                switchover.lastPrimaryLSN = report.lsn.current ?? switchover.lastPrimaryLSN
                 self.switchover = switchover
                 self.changeStartedAt = switchover.demoteSentAt
                 return (.demote(reason: "switchover to \(switchover.to)"), false)
             }
-            let final = report.lsn.current
+            let final = report.lsn.current ?? switchover.lastPrimaryLSN
             switchover.stage = .waitingForReplay(finalLSN: final)
             switchover.stageStartedAt = now
             self.switchover = switchover

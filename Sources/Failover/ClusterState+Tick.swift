@@ -105,7 +105,10 @@ extension ClusterState {
         }
     }
 
-    private mutating func advanceSwitchover(at now: MonotonicInstant, utc: String) -> Decision? {
+    /// Moves a switchover on when its condition holds; run at each tick and at each
+    /// heartbeat, so the target learns of its promotion in the reply to the very report
+    /// that showed it caught up.
+    mutating func advanceSwitchover(at now: MonotonicInstant, utc: String) -> Decision? {
         guard var switchover = self.switchover else { return nil }
         let waited = now.milliseconds(since: switchover.stageStartedAt)
         switch switchover.stage {
@@ -128,13 +131,14 @@ extension ClusterState {
                 switchover.stage = .promoting
                 switchover.stageStartedAt = now
                 self.switchover = switchover
-                self.cleanlyStopped.insert(switchover.from)
                 let at = reached.map { " at \($0)" } ?? ""
-                return self.promote(
+                let decision = self.promote(
                     switchover.to, kind: .switchover,
                     reason: "\(switchover.from) stopped at \(final.map { "\($0)" } ?? "an unknown LSN")"
                         + "; \(switchover.to) has it all\(at)",
                     at: now, utc: utc)
+                self.cleanlyStopped.insert(switchover.from)
+                return decision
             }
             guard waited > self.settings.switchoverStepMilliseconds else { return nil }
             self.switchover = nil

@@ -26,6 +26,9 @@ public struct ClusterState: Sendable {
     var changeStartedAt: MonotonicInstant?
     public internal(set) var failoversTotal = 0
     public internal(set) var degradationsTotal = 0
+    /// How many decisions were taken since start, so a caller can tell which of the
+    /// durable history's records are new.
+    public internal(set) var decisionCount = 0
     /// The latest reason no failover could be made, so it is logged once, not every tick.
     public internal(set) var blockedReason: String?
 
@@ -69,6 +72,7 @@ public struct ClusterState: Sendable {
     @discardableResult
     mutating func record(_ decision: Decision, at utc: String) -> Decision {
         self.durable.remember(decision.record(at: utc))
+        self.decisionCount += 1
         return decision
     }
 
@@ -85,6 +89,9 @@ public struct ClusterState: Sendable {
         let strictNames = self.settings.strictSynchronous ? self.peer(of: node)?.rawValue : nil
         self.durable.synchronousStandbyNames = strictNames ?? ""
         self.lease = nil
+        // Only the primary a switchover stops cleanly may follow without pg_rewind, and
+        // only right after that switchover; the caller adds it back.
+        self.cleanlyStopped = []
         self.synchronousSet.reset()
         self.blockedReason = nil
         if self.changeStartedAt == nil { self.changeStartedAt = now }

@@ -13,6 +13,8 @@ public final class Coordinator: Sendable {
     private let state: Mutex<ClusterState>
     /// The last failure to save, so a lasting one is logged once rather than every tick.
     private let lastSaveFailure = Mutex<String?>(nil)
+    /// The last refused heartbeat's error, logged once while it repeats.
+    private let lastRefusal = Mutex<String?>(nil)
 
     /// Loads the state file (refusing a corrupt or foreign one) and starts the clock of
     /// the startup wait at `now`.
@@ -44,9 +46,28 @@ public final class Coordinator: Sendable {
         _ report: AgentReport, at now: MonotonicInstant
     ) throws(FailoverError) -> CoordinatorReply {
         let utc = Self.utc()
-        let (reply, before) = try self.apply { state throws(FailoverError) in
-            let before = state.observations[report.node]?.report
-            return (try state.heartbeat(report, at: now, utc: utc), before)
+        let reply: CoordinatorReply
+        let before: AgentReport?
+        do {
+            (reply, before) = try self.apply { state throws(FailoverError) in
+                let before = state.observations[report.node]?.report
+                return (try state.heartbeat(report, at: now, utc: utc), before)
+            }
+        } catch {
+            // An agent repeats a refused heartbeat every renewal: say it once.
+            let repeated = self.lastRefusal.withLock { last in
+                defer { last = error.description }
+                return last == error.description
+            }
+            if !repeated {
+                self.logger.warning(
+                    "heartbeat refused",
+                    [
+                        ("failover.node", .string(report.node.rawValue)),
+                        ("error", .string(error.description)),
+                    ])
+            }
+            throw error
         }
         if before?.role != report.role || before?.term != report.term {
             self.logger.info(
@@ -74,16 +95,16 @@ public final class Coordinator: Sendable {
         return reply
     }
 
-    /// Evaluates the rules at `now`; logs each decision and a newly blocked failover.
+    /// Evaluates the rules at `now`; logs a newly blocked failover (``apply(_:)`` logs
+    /// each decision once it is saved).
     public func tick(at now: MonotonicInstant) {
         let utc = Self.utc()
         do {
-            let (decisions, blocked, previous) = try self.apply { state throws(FailoverError) in
+            let (blocked, previous) = try self.apply { state throws(FailoverError) in
                 let previous = state.blockedReason
-                let decisions = state.tick(at: now, utc: utc)
-                return (decisions, state.blockedReason, previous)
+                _ = state.tick(at: now, utc: utc)
+                return (state.blockedReason, previous)
             }
-            for decision in decisions { self.log(decision) }
             if let blocked, blocked != previous {
                 self.logger.info("failover blocked", [("failover.reason", .string(blocked))])
             }
@@ -106,11 +127,10 @@ public final class Coordinator: Sendable {
         to target: NodeName?, at now: MonotonicInstant
     ) throws(FailoverError) -> Term {
         let utc = Self.utc()
-        let (decision, term) = try self.apply { state throws(FailoverError) in
-            (try state.beginSwitchover(to: target, at: now, utc: utc), state.durable.term)
+        return try self.apply { state throws(FailoverError) in
+            _ = try state.beginSwitchover(to: target, at: now, utc: utc)
+            return state.durable.term
         }
-        self.log(decision)
-        return term
     }
 
     /// Records a forced failover; returns the term it started in.
@@ -118,11 +138,10 @@ public final class Coordinator: Sendable {
         _ request: FailoverRequest, at now: MonotonicInstant
     ) throws(FailoverError) -> Term {
         let utc = Self.utc()
-        let (decision, term) = try self.apply { state throws(FailoverError) in
-            (try state.forceFailover(request, at: now, utc: utc), state.durable.term)
+        return try self.apply { state throws(FailoverError) in
+            _ = try state.forceFailover(request, at: now, utc: utc)
+            return state.durable.term
         }
-        self.log(decision)
-        return term
     }
 
     /// Where a change of primary begun in `term` stands.
@@ -148,24 +167,29 @@ public final class Coordinator: Sendable {
     private func apply<Result: Sendable>(
         _ body: (inout ClusterState) throws(FailoverError) -> Result
     ) throws(FailoverError) -> Result {
-        try self.state.withLock { (state: inout ClusterState) throws(FailoverError) -> Result in
+        let (result, taken) = try self.state.withLock {
+            (state: inout ClusterState) throws(FailoverError) -> (Result, [Decision.Record]) in
             var next = state
             let result = try body(&next)
             if next.durable != state.durable {
                 try self.store.save(next.durable)
             }
+            let count = min(next.decisionCount - state.decisionCount, next.durable.decisions.count)
             state = next
-            return result
+            return (result, Array(next.durable.decisions.suffix(count)))
         }
+        for record in taken { self.log(record) }
+        return result
     }
 
-    private func log(_ decision: Decision) {
+    /// Logs a decision, already saved, at info with its reason.
+    private func log(_ record: Decision.Record) {
         self.logger.info(
             "decision",
             [
-                ("failover.decision", .string(decision.kind.rawValue)),
-                ("failover.term", .int(Int64(decision.term.value))),
-                ("failover.reason", .string(decision.reason)),
+                ("failover.decision", .string(record.decision)),
+                ("failover.term", .int(Int64(record.term.value))),
+                ("failover.reason", .string(record.reason)),
             ])
     }
 

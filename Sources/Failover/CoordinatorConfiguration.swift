@@ -18,6 +18,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable, Codable {
     /// How far behind (bytes of WAL) a standby may be and still count as caught up.
     public var catchUpBytes: UInt64
 
+    /// A value with every field given.
     public init(
         listen: ListenAddress, stateFile: String, nodes: [NodeEndpoint],
         leaseMilliseconds: Int = 2000, renewMilliseconds: Int = 100,
@@ -39,6 +40,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable, Codable {
         case degradeGraceMilliseconds, strictSynchronous, catchUpBytes
     }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -9,6 +9,7 @@ public struct CoordinatorReply: Sendable, Equatable, Codable {
         public var holder: NodeName
         public var validForMilliseconds: Int
 
+        /// A value with every field given.
         public init(holder: NodeName, validForMilliseconds: Int) {
             self.holder = holder
             self.validForMilliseconds = validForMilliseconds
@@ -23,6 +24,7 @@ public struct CoordinatorReply: Sendable, Equatable, Codable {
     /// What the primary must set; empty means no synchronous standby (writes go on alone).
     public var synchronousStandbyNames: String
 
+    /// A value with every field given.
     public init(
         term: Term, primary: NodeName?, lease: LeaseGrant?, action: Action,
         synchronousStandbyNames: String
@@ -38,6 +40,7 @@ public struct CoordinatorReply: Sendable, Equatable, Codable {
         case term, primary, lease, action, synchronousStandbyNames
     }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.term = try container.decode(Term.self, forKey: .term)
@@ -48,6 +51,7 @@ public struct CoordinatorReply: Sendable, Equatable, Codable {
             String.self, forKey: .synchronousStandbyNames)
     }
 
+    /// Encodes the JSON form the protocol uses.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.term, forKey: .term)

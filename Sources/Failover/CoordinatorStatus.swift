@@ -6,6 +6,7 @@ public struct CoordinatorStatus: Sendable, Equatable, Codable {
         public var holder: NodeName
         public var expiresInMilliseconds: Int
 
+        /// A value with every field given.
         public init(holder: NodeName, expiresInMilliseconds: Int) {
             self.holder = holder
             self.expiresInMilliseconds = expiresInMilliseconds
@@ -27,6 +28,7 @@ public struct CoordinatorStatus: Sendable, Equatable, Codable {
         public var syncState: String?
         public var promotable: Bool
 
+        /// A value with every field given.
         public init(
             name: NodeName, role: NodeRole?, reachable: Bool, lastHeartbeatMillisecondsAgo: Int?,
             timeline: Int?, lsn: LSN?, lagBytes: UInt64?, syncState: String?, promotable: Bool
@@ -52,6 +54,7 @@ public struct CoordinatorStatus: Sendable, Equatable, Codable {
     /// The last 20 decisions, oldest first.
     public var decisions: [Decision.Record]
 
+    /// A value with every field given.
     public init(
         term: Term, primary: NodeName?, lease: Lease?, nodes: [Node],
         synchronousStandbyNames: String, strict: Bool, decisions: [Decision.Record]

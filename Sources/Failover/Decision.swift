@@ -31,6 +31,7 @@ public struct Decision: Sendable, Equatable {
         public var decision: String
         public var reason: String
 
+        /// A value with every field given.
         public init(at: String, term: Term, decision: String, reason: String) {
             self.at = at
             self.term = term
@@ -44,6 +45,7 @@ public struct Decision: Sendable, Equatable {
     public var term: Term
     public var reason: String
 
+    /// A value with every field given.
     public init(_ kind: Kind, term: Term, reason: String) {
         self.kind = kind
         self.term = term

@@ -9,6 +9,7 @@ public enum Election {
         public var postgresRunning: Bool
         public var promotable: Bool
 
+        /// A value with every field given.
         public init(
             name: NodeName, reachable: Bool, role: NodeRole?, postgresRunning: Bool,
             promotable: Bool

@@ -3,6 +3,7 @@ public struct ListenAddress: Sendable, Equatable, Codable {
     public var host: String
     public var port: Int
 
+    /// A value with every field given.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -10,6 +11,7 @@ public struct ListenAddress: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey, CaseIterable { case host, port }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -23,6 +25,7 @@ public struct PostgresAddress: Sendable, Equatable, Codable {
     public var host: String
     public var port: Int
 
+    /// A value with every field given.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -30,6 +33,7 @@ public struct PostgresAddress: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey, CaseIterable { case host, port }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -45,6 +49,7 @@ public struct NodeEndpoint: Sendable, Equatable, Codable {
     public var agent: String
     public var postgres: PostgresAddress
 
+    /// A value with every field given.
     public init(name: NodeName, agent: String, postgres: PostgresAddress) {
         self.name = name
         self.agent = agent
@@ -53,6 +58,7 @@ public struct NodeEndpoint: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey, CaseIterable { case name, agent, postgres }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)

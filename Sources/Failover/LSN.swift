@@ -32,6 +32,7 @@ public struct LSN: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         self.value >= other.value ? self.value - other.value : 0
     }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -42,11 +43,13 @@ public struct LSN: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         self.value = value
     }
 
+    /// Encodes the JSON form the protocol uses.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self.description)
     }
 
+    /// Orders or compares by value.
     public static func < (lhs: LSN, rhs: LSN) -> Bool { lhs.value < rhs.value }
 
     public var description: String {

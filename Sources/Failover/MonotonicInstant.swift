@@ -29,6 +29,7 @@ public struct MonotonicInstant: Sendable, Hashable, Comparable, CustomStringConv
         Int(self.milliseconds - earlier.milliseconds)
     }
 
+    /// Orders or compares by value.
     public static func < (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Bool {
         lhs.milliseconds < rhs.milliseconds
     }

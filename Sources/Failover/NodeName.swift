@@ -25,6 +25,7 @@ public struct NodeName: Sendable, Hashable, Comparable, Codable, CustomStringCon
         }
     }
 
+    /// Decodes the JSON form, refusing values out of their allowed form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -37,11 +38,13 @@ public struct NodeName: Sendable, Hashable, Comparable, Codable, CustomStringCon
         self.rawValue = text
     }
 
+    /// Encodes the JSON form the protocol uses.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self.rawValue)
     }
 
+    /// Orders or compares by value.
     public static func < (lhs: NodeName, rhs: NodeName) -> Bool { lhs.rawValue < rhs.rawValue }
 
     public var description: String { self.rawValue }

@@ -4,6 +4,7 @@ public struct PeerLeaseRequest: Sendable, Equatable, Codable {
     public var node: NodeName
     public var term: Term
 
+    /// A value with every field given.
     public init(node: NodeName, term: Term) {
         self.node = node
         self.term = term
@@ -18,6 +19,7 @@ public struct PeerLeaseReply: Sendable, Equatable, Codable {
     /// Why it was granted or refused, for the log.
     public var reason: String
 
+    /// A value with every field given.
     public init(granted: Bool, validForMilliseconds: Int, reason: String) {
         self.granted = granted
         self.validForMilliseconds = validForMilliseconds

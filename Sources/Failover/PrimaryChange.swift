@@ -2,6 +2,7 @@
 public struct SwitchoverRequest: Sendable, Equatable, Codable {
     public var to: NodeName?
 
+    /// A value with every field given.
     public init(to: NodeName? = nil) {
         self.to = to
     }
@@ -14,6 +15,7 @@ public struct FailoverRequest: Sendable, Equatable, Codable {
     public var force: Bool
     public var acceptDataLoss: Bool
 
+    /// A value with every field given.
     public init(to: NodeName, force: Bool, acceptDataLoss: Bool) {
         self.to = to
         self.force = force
@@ -29,9 +31,17 @@ public struct PrimaryChangeReply: Sendable, Equatable, Codable {
     public var primary: NodeName
     public var blockedMilliseconds: Int
 
+    /// A value with every field given.
     public init(term: Term, primary: NodeName, blockedMilliseconds: Int) {
         self.term = term
         self.primary = primary
         self.blockedMilliseconds = blockedMilliseconds
     }
+}
+
+/// A completed change of primary, for the operator request that waits for it.
+public struct PrimaryChange: Sendable, Equatable {
+    public var term: Term
+    public var primary: NodeName
+    public var blockedMilliseconds: Int
 }

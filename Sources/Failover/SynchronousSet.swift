@@ -30,6 +30,7 @@ public struct SynchronousSet: Sendable, Equatable {
         public var inSet: Bool
         public var promotable: Bool
 
+        /// A value with every field given.
         public init(
             standby: NodeName, standbyReachable: Bool, primary: AgentReport, inSet: Bool,
             promotable: Bool

@@ -99,10 +99,11 @@ actor PostgresSupervisor {
         throw AgentError(.timedOut, "postgres did not accept connections within \(timeout)")
     }
 
-    /// Starts the server again after a crash: old backends may still hold the shared memory
-    /// for a moment after their postmaster died, and the server refuses to start until they
-    /// are gone, so a start refused for that reason is retried until `timeout`; any other
-    /// failure (a bad setting, a damaged folder) is thrown at once.
+    /// Starts the server, after a crash or at any start the agent makes: old backends may
+    /// still hold the shared memory for a moment after their postmaster died (a crash, or
+    /// the previous agent's death), and the server refuses to start until they are gone, so
+    /// a start refused for that reason is retried until `timeout`; any other failure (a bad
+    /// setting, a damaged folder) is thrown at once.
     func restart(timeout: Duration) async throws(AgentError) {
         let deadline = ContinuousClock.now + timeout
         let stopsBefore = self.stops

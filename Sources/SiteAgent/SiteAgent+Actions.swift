@@ -8,7 +8,7 @@ extension SiteAgent {
         let began = ContinuousClock.now
         self.mode = .supervising
         do {
-            try await self.supervisor.start()
+            try await self.supervisor.restart(timeout: .seconds(60))
             self.budget.reset()
             self.slotsEnsured = false
             self.peerRule.follow(nil, term: self.memory.term)
@@ -112,7 +112,7 @@ extension SiteAgent {
             self.remember(term: term, primary: primary)
             self.peerRule.follow(primary, term: term)
             self.finalLSN = nil
-            try await self.supervisor.start()
+            try await self.supervisor.restart(timeout: .seconds(60))
             self.budget.reset()
             self.record(
                 "following \(primary)",
@@ -172,7 +172,9 @@ extension SiteAgent {
         }
     }
 
-    /// Creates a physical slot named after each peer, once per start as a primary.
+    /// Creates a physical slot named after each peer, once per start as a primary (the
+    /// first status read as a primary calls it), so a peer following this node finds its
+    /// slot however this node became primary.
     func ensureSlots() async {
         guard !self.slotsEnsured else { return }
         do {

@@ -11,8 +11,17 @@ extension SiteAgent {
             do {
                 let instruction = try await self.transport.heartbeat(facts, deadline: deadline)
                 self.peerRule.heardFromCoordinator(at: .now)
+                if !self.coordinatorAnswers {
+                    self.coordinatorAnswers = true
+                    self.logger.info("the coordinator answers")
+                }
                 await self.apply(instruction, sentAt: sentAt)
             } catch {
+                if self.coordinatorAnswers {
+                    self.coordinatorAnswers = false
+                    self.logger.warning(
+                        "the coordinator does not answer", [("error", .string(error.message))])
+                }
                 self.logger.debug("heartbeat failed", [("error", .string(error.message))])
             }
             let next = sentAt + self.settings.renew
@@ -50,6 +59,7 @@ extension SiteAgent {
                 facts.current = status.current
                 facts.replicas = status.replicas
                 facts.synchronousStandbyNames = status.synchronousStandbyNames
+                await self.ensureSlots()
             }
         }
         if !self.events.isEmpty {

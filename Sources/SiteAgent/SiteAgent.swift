@@ -11,6 +11,17 @@ import Telemetry
 /// Its tasks share this actor: the heartbeat loop, the fence watchdog, the watcher of
 /// postmaster deaths, and one action at a time (a start, a follow, a promotion), so that
 /// heartbeats go on while a rewind takes seconds.
+///
+/// What operators should know:
+/// - PostgreSQL is the agent's child with a parent-death signal: if the agent dies, its
+///   server stops at once (immediate shutdown), since nothing would fence it any more.
+///   Starting the agent again starts the server (crash recovery).
+/// - A primary's folder starts only under the coordinator's lease, except in a new pair
+///   that never heard a term (the coordinator elects only a running primary).
+/// - The term and primary last heard are kept in `DATA.agent.json` beside the data folder.
+/// - The agent passes `-p`, `-k` and `wal_retrieve_retry_interval=200ms` on the server's
+///   command line (pg_rewind copies the other node's settings files; a standby whose
+///   primary restarted reconnects within 200 ms).
 public actor SiteAgent {
     /// What the agent is doing with its PostgreSQL, beyond whether it runs.
     enum Mode: Sendable, Equatable {
@@ -51,6 +62,8 @@ public actor SiteAgent {
     var tasks: [Task<Void, Never>] = []
     var server: HTTPServer?
     var stopping = false
+    /// Whether the last heartbeat was answered, so a change is logged once.
+    var coordinatorAnswers = true
 
     /// An agent for `settings`; checks the configuration and reads its memory, starts
     /// nothing.
@@ -100,11 +113,11 @@ public actor SiteAgent {
         try await self.serve()
         if self.folder.isStandby {
             self.peerRule.follow(self.memory.primary, term: self.memory.term)
-            try await self.supervisor.start()
+            try await self.supervisor.restart(timeout: .seconds(60))
             self.logger.info(
                 "postgres started as a standby", [("postgres.pid", .int(Int64(await self.pid)))])
         } else if self.isBootstrapping {
-            try await self.supervisor.start()
+            try await self.supervisor.restart(timeout: .seconds(60))
             self.logger.info(
                 "postgres started as the first primary: no coordinator has decided anything yet",
                 [("postgres.pid", .int(Int64(await self.pid)))])
@@ -144,9 +157,13 @@ public actor SiteAgent {
         get async { await self.supervisor.pid ?? 0 }
     }
 
-    /// Notes `event` for the next report and logs it for operators.
+    /// Notes `event` for the next report and logs it for operators. Only the last 20 wait
+    /// for a report, so an unreachable coordinator cannot make them grow without bound.
     func record(_ event: String, _ fields: [(String, Logger.Value)] = []) {
         self.events.append(event)
+        if self.events.count > 20 {
+            self.events.removeFirst(self.events.count - 20)
+        }
         self.logger.info(event, fields)
     }
 

@@ -50,6 +50,9 @@ enum SiteSettings {
             ("max_wal_senders", "10"),
             ("max_replication_slots", "10"),
             ("wal_log_hints", "on"),
+            // pg_rewind reads the old primary's WAL back to the last checkpoint before the
+            // histories diverged; archiving would otherwise have recycled those segments.
+            ("wal_keep_size", "'1GB'"),
             ("cluster_name", Self.quoted(site.rawValue)),
         ]
     }

@@ -25,6 +25,9 @@ enum AgentCommand {
         } catch let error as FailoverError {
             Self.fail(error.message)
             return 2
+        } catch let error as AgentError {
+            Self.fail("configuration \(arguments[1]): \(error.message)")
+            return 2
         } catch {
             Self.fail("\(error)")
             return 2

@@ -4,31 +4,43 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// SIGTERM and SIGINT: blocked before any thread starts, then taken by one thread with
-/// sigwait(2), so the agent can stop PostgreSQL cleanly before it exits.
-enum AgentSignals {
-    static func blockTermination() {
-        var set = Self.terminationSet()
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
+/// The write end of the pipe the stop signals are written into. Set once, before the
+/// handler is installed; the handler only reads it (a signal handler can reach nothing but
+/// a global).
+nonisolated(unsafe) private var stopPipeWrite: Int32 = -1
 
-    /// Returns once SIGTERM or SIGINT has arrived; the signal's number.
-    static func next() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var set = Self.terminationSet()
-                var received: Int32 = 0
-                while sigwait(&set, &received) != 0 {}
-                continuation.resume(returning: received)
+/// SIGTERM and SIGINT: a handler writes the signal's number into a pipe, and one thread
+/// reads it, so the agent can stop PostgreSQL cleanly before it exits. A handler rather
+/// than a blocked mask and sigwait(2): threads the runtime or Foundation start may not
+/// keep the mask, and any thread without it would take the signal's default action.
+enum AgentSignals {
+    /// Installs the handlers; call once, first.
+    static func install() {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return }
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+        stopPipeWrite = ends[1]
+        Self.reader = ends[0]
+        for number in [SIGTERM, SIGINT] {
+            signal(number) { received in
+                var byte = UInt8(truncatingIfNeeded: received)
+                _ = write(stopPipeWrite, &byte, 1)
             }
         }
     }
 
-    private static func terminationSet() -> sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGINT)
-        return set
+    nonisolated(unsafe) private static var reader: Int32 = -1
+
+    /// Returns once SIGTERM or SIGINT has arrived; the signal's number.
+    static func next() async -> Int32 {
+        let reader = Self.reader
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var byte: UInt8 = 0
+                while read(reader, &byte, 1) < 0 && errno == EINTR {}
+                continuation.resume(returning: Int32(byte))
+            }
+        }
     }
 }

@@ -12,7 +12,10 @@ enum DownCommand {
             \(TopologyOptions.stateHelp)
 
             Each process is stopped by the pid recorded when it started, once it is confirmed
-            to still run that program; PostgreSQL with pg_ctl stop -m fast. Data is kept.
+            to still run that program: the front first, then the standby's agent and the
+            primary's (each stops its PostgreSQL with a fast shutdown), then the coordinator
+            and the replicator. A PostgreSQL left without its agent is stopped with pg_ctl stop
+            -m fast. Data is kept.
             """,
         run: { arguments, environment in
             try await DownCommand.run(arguments, environment: environment)

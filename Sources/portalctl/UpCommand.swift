@@ -4,7 +4,7 @@ import Topology
 enum UpCommand {
     static let subcommand = Subcommand(
         name: "up",
-        summary: "start the local two-site topology (PostgreSQL pair, replicator, API, HAProxy)",
+        summary: "start the local two-site topology (agents and PostgreSQL, coordinator, API, ...)",
         usage: """
             usage: portalctl up [--state DIR] [--source DIR]
 
@@ -13,8 +13,10 @@ enum UpCommand {
 
             Ports run from $PORTAL_BASE_PORT (default 55400) and are recorded in the state
             folder at the first up. On a running system up starts nothing; on a partly running
-            one it starts what is missing. The programs are found beside portalctl: build
-            them first (scripts/up does).
+            one it starts what is missing. Each site's PostgreSQL is started by its agent
+            (portal-agent), in the role the coordinator (portal-coordinator) recorded: after a
+            failover or a switchover, up leaves the new primary primary. The programs are
+            found beside portalctl: build them first (scripts/up does).
             """,
         run: { arguments, environment in
             try await UpCommand.run(arguments, environment: environment)

@@ -132,6 +132,37 @@ import Testing
         #expect(status.primary == Fixtures.a)
     }
 
+    @Test func lostStandbyLeavesTheSynchronousSetAfterTheGraceNotPromotableFirst() throws {
+        let coordinator = try CoordinatorProcess()
+        try coordinator.start()
+        var pair = try self.healthyPair(coordinator)
+
+        let lostAt = ContinuousClock.now
+        var names: String?
+        for _ in 0..<40 where names != "" {
+            names = try pair.round(standby: false, row: nil).a?.synchronousStandbyNames
+        }
+        let waited = ContinuousClock.now - lostAt
+        #expect(names == "")
+        #expect(waited >= .milliseconds(1400), "the 1.5 s grace: \(waited)")
+        let saved = try JSONDecoder().decode(
+            DurableState.self, from: Data(coordinator.stateFile() ?? []))
+        #expect(saved.promotable.isEmpty)
+        #expect(saved.synchronousStandbyNames == "")
+        #expect(saved.decisions.last?.decision == "degrade")
+        #expect(try coordinator.status().nodes.first { $0.name == Fixtures.b }?.promotable == false)
+
+        // Back and caught up: in the set again, then promotable once reported sync.
+        let back = try pair.until(rounds: 20) { status in
+            status.synchronousStandbyNames == "site_b"
+                && status.nodes.first { $0.name == Fixtures.b }?.promotable == true
+        }
+        #expect(back)
+        let metrics = try coordinator.client.exchange(
+            method: "GET", path: "/metrics", body: nil, timeout: .seconds(2))
+        #expect(String(decoding: metrics.body, as: UTF8.self).contains("coordinator_degradations_total 1\n"))
+    }
+
     @Test func badRequestsGetProblemsAndChangeNothing() throws {
         let coordinator = try CoordinatorProcess()
         try coordinator.start()
@@ -171,6 +202,10 @@ import Testing
             "/v1/heartbeat", Array(repeating: UInt8(ascii: " "), count: 100_000))
         #expect(huge.status == 413)
         #expect(huge.headers["content-type"] == "application/problem+json")
+
+        _ = try? coordinator.beat(Fixtures.primary(Fixtures.a, term: 9))
+        let refusals = coordinator.log().components(separatedBy: "heartbeat refused").count - 1
+        #expect(refusals == 2, "the unknown node and the term ahead, each said once")
 
         let after = try coordinator.status()
         #expect(coordinator.stateFile() == fileBefore)

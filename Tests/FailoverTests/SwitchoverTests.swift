@@ -32,17 +32,17 @@ import Testing
         #expect(state.tick(at: Fixtures.at(2620), utc: self.utc).isEmpty)
         #expect(state.durable.term == Term(1))
 
-        _ = try state.heartbeat(
+        // The report that shows site_b caught up is answered with the promotion at once.
+        let count = state.decisionCount
+        let promote = try state.heartbeat(
             Fixtures.standby(self.b, term: 1, replay: 0x3000), at: Fixtures.at(2700), utc: self.utc)
-        let promoted = state.tick(at: Fixtures.at(2700), utc: self.utc)
-        #expect(promoted.map(\.kind) == [.switchover])
-        #expect(promoted.first?.reason.contains("site_a stopped at 0/3000") == true)
+        #expect(promote.action == .promote(term: Term(2)))
+        #expect(state.decisionCount == count + 1)
+        #expect(state.durable.decisions.last?.decision == "switchover")
+        #expect(state.durable.decisions.last?.reason.contains("site_a stopped at 0/3000") == true)
         #expect(state.durable.term == Term(2))
         #expect(state.durable.primary == self.b)
-
-        let promote = try state.heartbeat(
-            Fixtures.standby(self.b, term: 1, replay: 0x3000), at: Fixtures.at(2750), utc: self.utc)
-        #expect(promote.action == .promote(term: Term(2)))
+        #expect(state.tick(at: Fixtures.at(2750), utc: self.utc).isEmpty)
         let serving = try state.heartbeat(
             Fixtures.primary(self.b, term: 2, standby: nil), at: Fixtures.at(2800), utc: self.utc)
         #expect(serving.lease?.holder == self.b)
@@ -52,6 +52,55 @@ import Testing
         let follow = try state.heartbeat(
             Fixtures.report(self.a, term: 1, role: .stopped), at: Fixtures.at(2900), utc: self.utc)
         #expect(follow.action == .follow(primary: self.b, host: "127.0.0.1", port: 55402, rewind: false))
+    }
+
+    @Test func stoppedReportWithoutAPositionWaitsForTheLastOneSeen() throws {
+        var state = try Fixtures.healthyCluster()
+        _ = try state.beginSwitchover(to: self.b, at: Fixtures.at(2400), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.primary(self.a, term: 1, current: 0x5000, names: "site_b"),
+            at: Fixtures.at(2450), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.report(self.a, term: 1, role: .stopped), at: Fixtures.at(2500), utc: self.utc)
+        #expect(state.switchover?.stage == .waitingForReplay(finalLSN: LSN(0x5000)))
+        let behind = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1, replay: 0x4FFF), at: Fixtures.at(2550), utc: self.utc)
+        #expect(behind.action == .none)
+        let caughtUp = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1, replay: 0x5000), at: Fixtures.at(2600), utc: self.utc)
+        #expect(caughtUp.action == .promote(term: Term(2)))
+    }
+
+    @Test func aLaterFailoverRewindsEvenAFormerCleanlyStoppedPrimary() throws {
+        var state = try Fixtures.healthyCluster()
+        _ = try state.beginSwitchover(to: self.b, at: Fixtures.at(2400), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.primary(self.a, term: 1, names: "site_b"), at: Fixtures.at(2450), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.report(self.a, term: 1, role: .stopped, current: 10_000),
+            at: Fixtures.at(2500), utc: self.utc)
+        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(2550), utc: self.utc)
+        #expect(state.cleanlyStopped == [self.a])
+
+        // site_a rejoins and becomes promotable; then site_b's lease runs out.
+        var now: Int64 = 2600
+        for _ in 0..<3 {
+            _ = try state.heartbeat(
+                Fixtures.primary(self.b, term: 2, names: state.durable.synchronousStandbyNames),
+                at: Fixtures.at(now), utc: self.utc)
+            _ = try state.heartbeat(Fixtures.standby(self.a, term: 2), at: Fixtures.at(now), utc: self.utc)
+            _ = state.tick(at: Fixtures.at(now), utc: self.utc)
+            now += 100
+        }
+        #expect(state.durable.isPromotable(self.a))
+        _ = try state.heartbeat(Fixtures.standby(self.a, term: 2), at: Fixtures.at(4900), utc: self.utc)
+        #expect(state.tick(at: Fixtures.at(4900), utc: self.utc).map(\.kind) == [.failover])
+        #expect(state.cleanlyStopped.isEmpty)
+        _ = try state.heartbeat(
+            Fixtures.primary(self.a, term: 3, standby: nil), at: Fixtures.at(5000), utc: self.utc)
+        let follow = try state.heartbeat(
+            Fixtures.report(self.b, term: 2, role: .fenced), at: Fixtures.at(5100), utc: self.utc)
+        #expect(follow.action == .follow(primary: self.a, host: "127.0.0.1", port: 55401, rewind: true))
     }
 
     @Test func switchoverIsRefusedWhenTheStandbyIsNotPromotable() throws {

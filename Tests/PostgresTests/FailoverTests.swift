@@ -115,6 +115,40 @@ import Testing
         }
     }
 
+    /// Readiness on a read-write pool whose server is in recovery (a demoted primary seen
+    /// through a connection that stayed open): not writable, and the connection is dropped
+    /// so that the next one looks for the primary again.
+    @Test func readinessDropsAConnectionToAServerInRecovery() async throws {
+        try await TestClusterPair.with { pair in
+            var configuration = PoolFixture.configuration(
+                pair.standby.connectionString(), application: PoolFixture.uniqueApplicationName())
+            configuration.minimumConnections = 1
+            configuration.maximumConnections = 1
+            configuration.requiresWritableServer = true
+
+            try await PoolFixture.with(configuration) { pool in
+                let before = try await pool.query("SELECT pg_backend_pid()")
+                let first = try before[0].decode(Int32.self, at: 0)
+
+                #expect(try await pool.isWritable() == false)
+
+                let after = try await pool.query("SELECT pg_backend_pid()")
+                #expect(try after[0].decode(Int32.self, at: 0) != first)
+            }
+
+            var primary = PoolFixture.configuration(
+                pair.primary.connectionString(), application: PoolFixture.uniqueApplicationName())
+            primary.maximumConnections = 1
+            try await PoolFixture.with(primary) { pool in
+                let before = try await pool.query("SELECT pg_backend_pid()")
+                #expect(try await pool.isWritable())
+                let after = try await pool.query("SELECT pg_backend_pid()")
+                #expect(
+                    try after[0].decode(Int32.self, at: 0) == before[0].decode(Int32.self, at: 0))
+            }
+        }
+    }
+
     @Test func aPrimaryThatTurnsReadOnlyIsLeftForTheNewOne() async throws {
         try await TestClusterPair.with { pair in
             try await pair.primary.psql("CREATE TABLE events (value int8 NOT NULL);")

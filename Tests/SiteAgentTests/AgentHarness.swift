@@ -44,9 +44,9 @@ final class AgentHarness: Sendable {
     }
 
     private func handOver() async throws {
+        // No slot `site_b`: the primary's agent makes one for each peer.
         try await self.pair.primary.psql(
             """
-            SELECT pg_create_physical_replication_slot('site_b', true);
             ALTER SYSTEM SET synchronous_standby_names = '';
             SELECT pg_reload_conf();
             """)

@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func aKilledPostmasterIsRestartedInPlaceAndTakesWritesAgain() async throws {
-        try await self.withSynchronousPair { harness, driver, _ in
+        try await self.withSynchronousPair { harness, driver, agents in
             #expect(await harness.tryWrite("site_a", "CREATE TABLE referral (id int)"))
             let killed = try #require(harness.postmaster("site_a"))
 
@@ -58,6 +58,11 @@ import Testing
             try await driver.waitFor("site_a", "the restart event") { _ in
                 driver.events("site_a").contains { $0.contains("restarted in") }
             }
+
+            // SIGTERM: a fast stop of the server, then exit 0.
+            let status = await agents["site_a"]!.terminate()
+            #expect(status == 0, "\(agents["site_a"]!.standardError.suffix(3000))")
+            #expect(harness.postmaster("site_a") == nil)
         }
     }
 

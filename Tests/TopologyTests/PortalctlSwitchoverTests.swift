@@ -6,11 +6,11 @@ import Topology
 
 /// The failover side of the topology through the built portalctl: up with the coordinator
 /// and an agent per site, status with the term and the lease, a switchover to site B and
-/// back to health, bad requests refused with nothing changed, and an up after the
-/// switchover that leaves site B primary.
+/// back to health, bad requests refused with nothing changed, an up after the switchover
+/// that leaves site B primary, and a forced failover back to site A.
 @Suite("portalctl switchover, failover and status with the coordinator", .serialized)
 struct PortalctlSwitchoverTests {
-    @Test("up, a refused request, a switchover to site B, up again, down")
+    @Test("up, a refused request, a switchover to site B, up again, a forced failover, down")
     func switchover() async throws {
         let harness = try TopologyHarness()
         defer { try? FileManager.default.removeItem(atPath: harness.state) }
@@ -80,10 +80,31 @@ struct PortalctlSwitchoverTests {
         let (_, kept) = try await harness.status()
         #expect(kept.databases.map(\.role) == ["standby", "primary"])
         #expect(kept.coordinator?.primary?.rawValue == "site_b")
+
+        try await Self.forceBack(harness, from: kept)
+    }
+
+    /// A forced failover back to site A: done in the next term, recorded as forced with
+    /// data loss accepted, and site B rewound to follow it.
+    private static func forceBack(
+        _ harness: TopologyHarness, from before: TopologyStatus
+    ) async throws {
+        let term = try #require(before.coordinator?.term)
+        let forced = try await harness.portalctl(
+            "failover", "--state", harness.state, "--to", "site_a", "--force",
+            "--accept-data-loss")
+        #expect(forced.status == 0, "\(forced.standardOutput)\n\(forced.standardError)")
+        #expect(forced.standardOutput.contains("site_a is primary in term \(term.value + 1)"))
+        let after = try await Self.waitHealthy(harness)
+        #expect(after.databases.map(\.role) == ["primary", "standby"])
+        let decisions = after.coordinator?.decisions ?? []
+        let decision = decisions.last { $0.decision == "forced-failover" }
+        #expect(decision?.reason.contains("acceptDataLoss") == true, "\(decisions)")
     }
 
     /// An unknown node and a forced failover without both flags are refused before the
-    /// coordinator is asked: the term and the primary stay as they were.
+    /// coordinator is asked, a switchover to the primary by the coordinator: the term and
+    /// the primary stay as they were.
     private static func refuseBadRequests(_ harness: TopologyHarness, term: Term) async throws {
         let unknown = try await harness.portalctl(
             "switchover", "--state", harness.state, "--to", "site_c")
@@ -95,6 +116,11 @@ struct PortalctlSwitchoverTests {
         #expect(unforced.status == 2)
         #expect(unforced.standardError.contains("--accept-data-loss"))
         #expect(unforced.standardError.contains("lost for good"))
+
+        let toPrimary = try await harness.portalctl(
+            "switchover", "--state", harness.state, "--to", "site_a")
+        #expect(toPrimary.status == 1)
+        #expect(toPrimary.standardError.contains("the coordinator refused the switchover"))
 
         let bare = try await harness.portalctl("failover", "--state", harness.state)
         #expect(bare.status == 2)

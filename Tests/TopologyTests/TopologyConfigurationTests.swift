@@ -47,6 +47,8 @@ struct TopologyConfigurationTests {
         #expect(siteA["archive_mode"] == "on")
         #expect(siteA["synchronous_commit"] == "on")
         #expect(siteA["port"] == "30001")
+        #expect(siteA["wal_keep_size"] == "'1GB'")
+        #expect(siteA["wal_log_hints"] == "on")
         #expect(siteA["primary_conninfo"]?.contains("port=30002") == true)
         #expect(siteA["primary_conninfo"]?.contains("application_name=site_a") == true)
         #expect(siteA["primary_slot_name"] == "'site_a'")
