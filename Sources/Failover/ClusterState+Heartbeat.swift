@@ -63,7 +63,10 @@ extension ClusterState {
         }
 
         if let switchover = self.switchover, switchover.from == node {
-            return (report.role == .primary ? .demote(reason: "switchover to \(switchover.to)") : .none, false)
+            return (
+                report.role == .primary ? .demote(reason: "switchover to \(switchover.to)") : .none,
+                false
+            )
         }
 
         switch report.role {

@@ -10,7 +10,8 @@ extension ClusterState {
         }
         let to = target ?? self.peer(of: primary)
         guard let to, self.settings.names.contains(to) else {
-            throw FailoverError(.unknownNode, "node \(target.map(\.rawValue) ?? "?") is not in the configuration")
+            throw FailoverError(
+                .unknownNode, "node \(target.map(\.rawValue) ?? "?") is not in the configuration")
         }
         guard to != primary else {
             throw FailoverError(.refused, "\(to) is already the primary")

@@ -17,10 +17,13 @@ extension ClusterState {
             let isPrimary = name == self.durable.primary
             return CoordinatorStatus.Node(
                 name: name, role: report?.role, reachable: self.isReachable(name, at: now),
-                lastHeartbeatMillisecondsAgo: observation.map { now.milliseconds(since: $0.receivedAt) },
+                lastHeartbeatMillisecondsAgo: observation.map {
+                    now.milliseconds(since: $0.receivedAt)
+                },
                 timeline: report?.timeline,
                 lsn: report.flatMap { $0.lsn.current ?? $0.lsn.replay ?? $0.lsn.receive },
-                lagBytes: isPrimary ? nil : primaryReport.flatMap { SynchronousSet.lag(of: name, in: $0) },
+                lagBytes: isPrimary
+                    ? nil : primaryReport.flatMap { SynchronousSet.lag(of: name, in: $0) },
                 syncState: isPrimary ? nil : row?.syncState,
                 promotable: self.durable.isPromotable(name))
         }

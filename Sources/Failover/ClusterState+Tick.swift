@@ -134,7 +134,8 @@ extension ClusterState {
                 let at = reached.map { " at \($0)" } ?? ""
                 let decision = self.promote(
                     switchover.to, kind: .switchover,
-                    reason: "\(switchover.from) stopped at \(final.map { "\($0)" } ?? "an unknown LSN")"
+                    reason:
+                        "\(switchover.from) stopped at \(final.map { "\($0)" } ?? "an unknown LSN")"
                         + "; \(switchover.to) has it all\(at)",
                     at: now, utc: utc)
                 self.cleanlyStopped.insert(switchover.from)

@@ -38,7 +38,8 @@ public struct ClusterState: Sendable {
         self.durable = durable
         self.startedAt = now
         self.synchronousSet = SynchronousSet(
-            strict: settings.strictSynchronous, graceMilliseconds: settings.degradeGraceMilliseconds,
+            strict: settings.strictSynchronous,
+            graceMilliseconds: settings.degradeGraceMilliseconds,
             catchUpBytes: settings.catchUpBytes)
     }
 

@@ -33,7 +33,10 @@ public final class Coordinator: Sendable {
             [
                 ("failover.term", .int(Int64(durable.term.value))),
                 ("failover.primary", .string(durable.primary?.rawValue ?? "")),
-                ("failover.promotable", .string(durable.promotable.map(\.rawValue).joined(separator: ","))),
+                (
+                    "failover.promotable",
+                    .string(durable.promotable.map(\.rawValue).joined(separator: ","))
+                ),
                 ("failover.state_file", .string(configuration.stateFile)),
             ])
     }
@@ -82,7 +85,10 @@ public final class Coordinator: Sendable {
         if let event = report.event {
             self.logger.info(
                 "agent event",
-                [("failover.node", .string(report.node.rawValue)), ("failover.event", .string(event))])
+                [
+                    ("failover.node", .string(report.node.rawValue)),
+                    ("failover.event", .string(event)),
+                ])
         }
         if reply.action != .none {
             self.logger.debug(

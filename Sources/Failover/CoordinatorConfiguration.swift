@@ -89,7 +89,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable, Codable {
         }
         for (index, node) in self.nodes.enumerated() {
             try ConfigurationChecks.url(node.agent, "\(source): nodes[\(index)].agent")
-            try ConfigurationChecks.port(node.postgres.port, "\(source): nodes[\(index)].postgres.port")
+            try ConfigurationChecks.port(
+                node.postgres.port, "\(source): nodes[\(index)].postgres.port")
         }
         try ConfigurationChecks.timing(
             lease: self.leaseMilliseconds, renew: self.renewMilliseconds, source)

@@ -53,7 +53,8 @@ public struct DurableState: Sendable, Equatable, Codable {
                 "\(source) has format version \(self.version); this coordinator reads version "
                     + "\(Self.currentVersion)")
         }
-        for node in [self.primary].compactMap({ $0 }) + self.promotable where !nodes.contains(node) {
+        let named = [self.primary].compactMap { $0 } + self.promotable
+        for node in named where !nodes.contains(node) {
             throw FailoverError(
                 .stateFile, "\(source) names node \(node), which the configuration does not list")
         }

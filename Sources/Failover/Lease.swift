@@ -8,7 +8,9 @@ public struct Lease: Sendable, Equatable {
     public private(set) var renewedAt: MonotonicInstant
 
     /// A lease for `holder` in `term`, granted on a request received at `receivedAt`.
-    public init(holder: NodeName, term: Term, lengthMilliseconds: Int, receivedAt: MonotonicInstant) {
+    public init(
+        holder: NodeName, term: Term, lengthMilliseconds: Int, receivedAt: MonotonicInstant
+    ) {
         self.holder = holder
         self.term = term
         self.lengthMilliseconds = lengthMilliseconds
@@ -16,7 +18,9 @@ public struct Lease: Sendable, Equatable {
     }
 
     /// When the lease ends unless renewed.
-    public var expiresAt: MonotonicInstant { self.renewedAt.adding(milliseconds: self.lengthMilliseconds) }
+    public var expiresAt: MonotonicInstant {
+        self.renewedAt.adding(milliseconds: self.lengthMilliseconds)
+    }
 
     /// Extends the lease from a request received at `receivedAt`; an older request (out of
     /// order) never shortens it.

@@ -26,7 +26,8 @@ extension Decoder {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
                     codingPath: self.codingPath + [key],
-                    debugDescription: "unknown key (allowed: \(known.sorted().joined(separator: ", ")))"
+                    debugDescription:
+                        "unknown key (allowed: \(known.sorted().joined(separator: ", ")))"
                 ))
         }
     }

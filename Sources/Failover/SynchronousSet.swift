@@ -78,7 +78,8 @@ public struct SynchronousSet: Sendable, Equatable {
             body = body[body.index(after: open)..<close]
         }
         let names = body.split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: .init(charactersIn: "\""))
+            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: .init(charactersIn: "\""))
         }
         return Set(names.filter { !$0.isEmpty })
     }
@@ -127,7 +128,8 @@ public struct SynchronousSet: Sendable, Equatable {
             }
             guard problem == nil, let lag else { return nil }
             return .readd(
-                reason: "standby \(standby) streams \(lag) bytes behind, within \(self.catchUpBytes)")
+                reason:
+                    "standby \(standby) streams \(lag) bytes behind, within \(self.catchUpBytes)")
         }
 
         if !self.strict, let problem, let since = self.unhealthySince,
@@ -138,9 +140,10 @@ public struct SynchronousSet: Sendable, Equatable {
                     + "(grace \(self.graceMilliseconds) ms); writes go on without it")
         }
         if !observation.promotable, applied, problem == nil, row?.syncState == "sync" {
+            let names = observation.primary.synchronousStandbyNames ?? ""
             return .promotable(
                 reason: "the primary reports \(standby) as sync with "
-                    + "synchronous_standby_names '\(observation.primary.synchronousStandbyNames ?? "")'")
+                    + "synchronous_standby_names '\(names)'")
         }
         return nil
     }

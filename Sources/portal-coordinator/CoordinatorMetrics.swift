@@ -32,7 +32,8 @@ struct CoordinatorMetrics: Sendable {
             status.nodes.map { (node($0.name), $0.reachable ? 1 : 0) })
         family(
             "node_lag_bytes", "gauge", "How far the standby's flush is behind the primary.",
-            status.nodes.compactMap { entry in entry.lagBytes.map { (node(entry.name), Double($0)) } })
+            status.nodes.compactMap { entry in entry.lagBytes.map { (node(entry.name), Double($0)) }
+            })
         family(
             "synchronous", "gauge", "1 while the primary is told to wait for a standby.",
             [("", status.synchronousStandbyNames.isEmpty ? 0 : 1)])

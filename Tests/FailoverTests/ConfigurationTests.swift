@@ -99,7 +99,8 @@ import Testing
         for (from, to, expected) in cases {
             let error = self.coordinatorError(
                 Self.coordinator.replacingOccurrences(of: from, with: to))
-            #expect(error?.message.contains(expected) == true, "\(to): \(String(describing: error))")
+            #expect(
+                error?.message.contains(expected) == true, "\(to): \(String(describing: error))")
         }
         var object =
             (try? JSONSerialization.jsonObject(with: Data(Self.coordinator.utf8)))

@@ -27,7 +27,8 @@ final class CoordinatorProcess {
     /// Writes a configuration (lease 1 s, renewal 100 ms, grace 1.5 s) in a new folder.
     init(leaseMilliseconds: Int = 1000, graceMilliseconds: Int = 1500) throws {
         self.folder = NSTemporaryDirectory() + "coordinator-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: self.folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: self.folder, withIntermediateDirectories: true)
         self.port = try Self.freePort()
         self.leaseMilliseconds = leaseMilliseconds
         self.client = FailoverHTTPClient(endpoint: HTTPEndpoint(host: "127.0.0.1", port: self.port))
@@ -119,7 +120,8 @@ final class CoordinatorProcess {
     }
 
     func beat(_ report: AgentReport) throws -> CoordinatorReply {
-        try self.client.post("/v1/heartbeat", report, as: CoordinatorReply.self, timeout: .seconds(2))
+        try self.client.post(
+            "/v1/heartbeat", report, as: CoordinatorReply.self, timeout: .seconds(2))
     }
 
     /// A raw POST, for bodies no agent would send.

@@ -84,7 +84,9 @@ import Testing
         #expect(promoted.lease?.holder == Fixtures.b)
         let back = try coordinator.beat(Fixtures.primary(Fixtures.a, term: 1))
         #expect(back.lease == nil)
-        #expect(back.action == .follow(primary: Fixtures.b, host: "127.0.0.1", port: 55402, rewind: true))
+        #expect(
+            back.action
+                == .follow(primary: Fixtures.b, host: "127.0.0.1", port: 55402, rewind: true))
         #expect(coordinator.stop() == 0)
         #expect(coordinator.log().contains("lease of site_a ran out"))
     }
@@ -111,7 +113,9 @@ import Testing
                 promotedAt = ContinuousClock.now - restartedAt
             }
         }
-        #expect(promotedAt.map { $0 >= .milliseconds(1000) } == true, "\(String(describing: promotedAt))")
+        #expect(
+            promotedAt.map { $0 >= .milliseconds(1000) } == true,
+            "\(String(describing: promotedAt))")
         #expect(try coordinator.status().term == Term(2))
         #expect(coordinator.log().contains("waiting one lease length"))
     }
@@ -160,7 +164,9 @@ import Testing
         #expect(back)
         let metrics = try coordinator.client.exchange(
             method: "GET", path: "/metrics", body: nil, timeout: .seconds(2))
-        #expect(String(decoding: metrics.body, as: UTF8.self).contains("coordinator_degradations_total 1\n"))
+        #expect(
+            String(decoding: metrics.body, as: UTF8.self).contains(
+                "coordinator_degradations_total 1\n"))
     }
 
     @Test func badRequestsGetProblemsAndChangeNothing() throws {
@@ -256,7 +262,8 @@ import Testing
         #expect(demoted)
         var promote: Action?
         for _ in 0..<30 where promote == nil {
-            _ = try coordinator.beat(Fixtures.report(Fixtures.a, term: 1, role: .stopped, current: 10_000))
+            _ = try coordinator.beat(
+                Fixtures.report(Fixtures.a, term: 1, role: .stopped, current: 10_000))
             let reply = try coordinator.beat(Fixtures.standby(Fixtures.b, term: 1, replay: 10_000))
             if case .promote = reply.action { promote = reply.action }
             usleep(50_000)
@@ -269,7 +276,9 @@ import Testing
         #expect(answer.blockedMilliseconds > 0 && answer.blockedMilliseconds < 3000)
 
         let follow = try coordinator.beat(Fixtures.report(Fixtures.a, term: 1, role: .stopped))
-        #expect(follow.action == .follow(primary: Fixtures.b, host: "127.0.0.1", port: 55402, rewind: false))
+        #expect(
+            follow.action
+                == .follow(primary: Fixtures.b, host: "127.0.0.1", port: 55402, rewind: false))
         #expect(coordinator.log().contains(#""failover.decision":"switchover""#))
     }
 

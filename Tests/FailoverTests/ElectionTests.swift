@@ -57,7 +57,8 @@ import Testing
     @Test func expiredLeasePromotesThePromotableStandbyInTheNextTerm() throws {
         var state = try Fixtures.healthyCluster()
         // site_a's last renewal was at 2300: the lease ends at 4300, plus a 100 ms margin.
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(4350), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(4350), utc: self.utc)
         #expect(state.tick(at: Fixtures.at(4399), utc: self.utc).isEmpty)
         let decisions = state.tick(at: Fixtures.at(4400), utc: self.utc)
         #expect(decisions.map(\.kind) == [.failover])
@@ -96,9 +97,13 @@ import Testing
 
     @Test func noFailoverToAStandbyThatIsNotPromotable() throws {
         var state = try Fixtures.electedCluster()
-        _ = try state.heartbeat(Fixtures.primary(self.a, term: 1), at: Fixtures.at(2000), utc: self.utc)
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(4100), utc: self.utc)
-        #expect(state.tick(at: Fixtures.at(4200), utc: self.utc).filter { $0.kind == .failover }.isEmpty)
+        _ = try state.heartbeat(
+            Fixtures.primary(self.a, term: 1), at: Fixtures.at(2000), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(4100), utc: self.utc)
+        #expect(
+            state.tick(at: Fixtures.at(4200), utc: self.utc).filter { $0.kind == .failover }.isEmpty
+        )
         #expect(state.durable.primary == self.a)
         #expect(state.blockedReason?.contains("site_b is not promotable") == true)
         let first = state.blockedReason
@@ -147,7 +152,8 @@ import Testing
 
     @Test func fencedOldPrimaryWithAStaleTermGetsNoLease() throws {
         var state = try Fixtures.healthyCluster()
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(4350), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(4350), utc: self.utc)
         _ = state.tick(at: Fixtures.at(4400), utc: self.utc)
         _ = try state.heartbeat(
             Fixtures.primary(self.b, term: 2, standby: nil), at: Fixtures.at(4500), utc: self.utc)
@@ -187,7 +193,8 @@ import Testing
         #expect(state.durable.term == Term(1))
         #expect(state.lease == nil)
         // Nothing heard yet, but no failover before a lease has passed.
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(10_100), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(10_100), utc: self.utc)
         #expect(state.tick(at: Fixtures.at(11_000), utc: self.utc).isEmpty)
         #expect(state.blockedReason?.contains("waiting one lease length") == true)
 
@@ -196,7 +203,8 @@ import Testing
             Fixtures.primary(self.a, term: 1, names: "site_b"), at: Fixtures.at(11_500),
             utc: self.utc)
         #expect(reply.lease?.holder == self.a)
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(12_000), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(12_000), utc: self.utc)
         #expect(state.tick(at: Fixtures.at(12_000), utc: self.utc).isEmpty)
         #expect(state.durable.primary == self.a)
     }
@@ -205,7 +213,8 @@ import Testing
         let old = try Fixtures.healthyCluster()
         var state = ClusterState(
             settings: Fixtures.settings(), durable: old.durable, startedAt: Fixtures.at(10_000))
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(11_900), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(11_900), utc: self.utc)
         #expect(state.tick(at: Fixtures.at(11_999), utc: self.utc).isEmpty)
         let decisions = state.tick(at: Fixtures.at(12_000), utc: self.utc)
         #expect(decisions.map(\.kind) == [.failover])
@@ -214,7 +223,8 @@ import Testing
 
     @Test func fencedPrimaryWithNoPromotableStandbyIsToldToStartAgain() throws {
         var state = try Fixtures.electedCluster()
-        _ = try state.heartbeat(Fixtures.primary(self.a, term: 1), at: Fixtures.at(2000), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.primary(self.a, term: 1), at: Fixtures.at(2000), utc: self.utc)
         let reply = try state.heartbeat(
             Fixtures.report(self.a, term: 1, role: .fenced), at: Fixtures.at(4500), utc: self.utc)
         #expect(reply.action == .promote(term: Term(1)))
@@ -224,7 +234,8 @@ import Testing
     @Test func verdictsCarryTheirReasons() {
         let candidates = [
             Election.Candidate(
-                name: self.a, reachable: false, role: nil, postgresRunning: false, promotable: false),
+                name: self.a, reachable: false, role: nil, postgresRunning: false, promotable: false
+            ),
             Election.Candidate(
                 name: self.b, reachable: true, role: .standby, postgresRunning: false,
                 promotable: true),
@@ -239,6 +250,8 @@ import Testing
         running[1].postgresRunning = true
         let promote = Election.failover(
             primary: self.a, leaseEnded: "gone", startupOver: true, candidates: running)
-        #expect(promote == .promote(self.b, reason: "gone; site_b is promotable, reachable and running"))
+        #expect(
+            promote == .promote(self.b, reason: "gone; site_b is promotable, reachable and running")
+        )
     }
 }

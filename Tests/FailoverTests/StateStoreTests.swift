@@ -72,7 +72,8 @@ import Testing
     @Test func historyKeepsTheLastTwenty() {
         var state = DurableState()
         for index in 0..<25 {
-            state.remember(.init(at: "t", term: Term(UInt64(index)), decision: "elect", reason: "r"))
+            state.remember(
+                .init(at: "t", term: Term(UInt64(index)), decision: "elect", reason: "r"))
         }
         #expect(state.decisions.count == 20)
         #expect(state.decisions.first?.term == Term(5))

@@ -47,11 +47,15 @@ import Testing
             Fixtures.primary(self.b, term: 2, standby: nil), at: Fixtures.at(2800), utc: self.utc)
         #expect(serving.lease?.holder == self.b)
         #expect(state.switchover == nil)
-        #expect(state.change(since: Term(1)) == PrimaryChange(term: Term(2), primary: self.b, blockedMilliseconds: 350))
+        #expect(
+            state.change(since: Term(1))
+                == PrimaryChange(term: Term(2), primary: self.b, blockedMilliseconds: 350))
 
         let follow = try state.heartbeat(
             Fixtures.report(self.a, term: 1, role: .stopped), at: Fixtures.at(2900), utc: self.utc)
-        #expect(follow.action == .follow(primary: self.b, host: "127.0.0.1", port: 55402, rewind: false))
+        #expect(
+            follow.action == .follow(primary: self.b, host: "127.0.0.1", port: 55402, rewind: false)
+        )
     }
 
     @Test func stoppedReportWithoutAPositionWaitsForTheLastOneSeen() throws {
@@ -75,11 +79,13 @@ import Testing
         var state = try Fixtures.healthyCluster()
         _ = try state.beginSwitchover(to: self.b, at: Fixtures.at(2400), utc: self.utc)
         _ = try state.heartbeat(
-            Fixtures.primary(self.a, term: 1, names: "site_b"), at: Fixtures.at(2450), utc: self.utc)
+            Fixtures.primary(self.a, term: 1, names: "site_b"), at: Fixtures.at(2450), utc: self.utc
+        )
         _ = try state.heartbeat(
             Fixtures.report(self.a, term: 1, role: .stopped, current: 10_000),
             at: Fixtures.at(2500), utc: self.utc)
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(2550), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(2550), utc: self.utc)
         #expect(state.cleanlyStopped == [self.a])
 
         // site_a rejoins and becomes promotable; then site_b's lease runs out.
@@ -88,24 +94,28 @@ import Testing
             _ = try state.heartbeat(
                 Fixtures.primary(self.b, term: 2, names: state.durable.synchronousStandbyNames),
                 at: Fixtures.at(now), utc: self.utc)
-            _ = try state.heartbeat(Fixtures.standby(self.a, term: 2), at: Fixtures.at(now), utc: self.utc)
+            _ = try state.heartbeat(
+                Fixtures.standby(self.a, term: 2), at: Fixtures.at(now), utc: self.utc)
             _ = state.tick(at: Fixtures.at(now), utc: self.utc)
             now += 100
         }
         #expect(state.durable.isPromotable(self.a))
-        _ = try state.heartbeat(Fixtures.standby(self.a, term: 2), at: Fixtures.at(4900), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.a, term: 2), at: Fixtures.at(4900), utc: self.utc)
         #expect(state.tick(at: Fixtures.at(4900), utc: self.utc).map(\.kind) == [.failover])
         #expect(state.cleanlyStopped.isEmpty)
         _ = try state.heartbeat(
             Fixtures.primary(self.a, term: 3, standby: nil), at: Fixtures.at(5000), utc: self.utc)
         let follow = try state.heartbeat(
             Fixtures.report(self.b, term: 2, role: .fenced), at: Fixtures.at(5100), utc: self.utc)
-        #expect(follow.action == .follow(primary: self.a, host: "127.0.0.1", port: 55401, rewind: true))
+        #expect(
+            follow.action == .follow(primary: self.a, host: "127.0.0.1", port: 55401, rewind: true))
     }
 
     @Test func switchoverIsRefusedWhenTheStandbyIsNotPromotable() throws {
         var state = try Fixtures.electedCluster()
-        _ = try state.heartbeat(Fixtures.primary(self.a, term: 1), at: Fixtures.at(2100), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.primary(self.a, term: 1), at: Fixtures.at(2100), utc: self.utc)
         let before = state.durable
         let error = #expect(throws: FailoverError.self) {
             try state.beginSwitchover(to: self.b, at: Fixtures.at(2100), utc: self.utc)
@@ -123,7 +133,8 @@ import Testing
         }
         #expect(same?.message.contains("already the primary") == true)
         let unknown = #expect(throws: FailoverError.self) {
-            try state.beginSwitchover(to: try NodeName("site_z"), at: Fixtures.at(2400), utc: self.utc)
+            try state.beginSwitchover(
+                to: try NodeName("site_z"), at: Fixtures.at(2400), utc: self.utc)
         }
         #expect(unknown?.code == .unknownNode)
         _ = try state.beginSwitchover(to: self.b, at: Fixtures.at(2400), utc: self.utc)
@@ -136,15 +147,18 @@ import Testing
     @Test func stalledDemotionIsAbandonedAndTheNormalRulesTakeOver() throws {
         var state = try Fixtures.healthyCluster()
         _ = try state.beginSwitchover(to: self.b, at: Fixtures.at(2400), utc: self.utc)
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(6400), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(6400), utc: self.utc)
         let decisions = state.tick(at: Fixtures.at(6401), utc: self.utc)
         #expect(decisions.map(\.kind) == [.switchoverAbandoned, .failover])
     }
 
     @Test func forcedFailoverWaitsForTheLeaseFencesTheOldPrimaryAndRecordsDataLoss() throws {
         var state = try Fixtures.electedCluster()
-        _ = try state.heartbeat(Fixtures.primary(self.a, term: 1), at: Fixtures.at(2100), utc: self.utc)
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(2100), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.primary(self.a, term: 1), at: Fixtures.at(2100), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(2100), utc: self.utc)
         #expect(!state.durable.isPromotable(self.b))
 
         let refused = #expect(throws: FailoverError.self) {
@@ -162,13 +176,17 @@ import Testing
         #expect(fence.lease == nil)
         #expect(fence.action == .fence(reason: "an operator forced site_b to become primary"))
         // The lease granted at 2100 still runs until 4100 (+100 margin): no promotion yet.
-        _ = try state.heartbeat(Fixtures.standby(self.b, term: 1), at: Fixtures.at(4000), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(4000), utc: self.utc)
         #expect(state.tick(at: Fixtures.at(4100), utc: self.utc).isEmpty)
         let decisions = state.tick(at: Fixtures.at(4200), utc: self.utc)
         #expect(decisions.map(\.kind) == [.forcedFailover])
         #expect(decisions.first?.reason.contains("acceptDataLoss") == true)
         #expect(state.durable.term == Term(2))
         #expect(state.durable.primary == self.b)
-        #expect(state.durable.decisions.suffix(2).map(\.decision) == ["forced-failover", "forced-failover"])
+        #expect(
+            state.durable.decisions.suffix(2).map(\.decision) == [
+                "forced-failover", "forced-failover",
+            ])
     }
 }

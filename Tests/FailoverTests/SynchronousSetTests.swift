@@ -46,7 +46,8 @@ import Testing
         #expect(potential.isEmpty)
         #expect(!state.durable.isPromotable(self.b))
 
-        let sync = try self.run(&state, from: 2600, to: 2600, standby: ("streaming", "sync", 10_000))
+        let sync = try self.run(
+            &state, from: 2600, to: 2600, standby: ("streaming", "sync", 10_000))
         #expect(sync.map(\.kind) == [.promotable])
         #expect(sync.first?.reason.contains("reports site_b as sync") == true)
         #expect(state.durable.isPromotable(self.b))
@@ -95,7 +96,8 @@ import Testing
 
     @Test func laggingStandbyDegradesAfterTheGrace() throws {
         var state = try Fixtures.healthyCluster()
-        let decisions = try self.run(&state, from: 2400, to: 7500, standby: ("streaming", "sync", 1))
+        let decisions = try self.run(
+            &state, from: 2400, to: 7500, standby: ("streaming", "sync", 1))
         #expect(decisions.map(\.kind) == [.degrade])
         #expect(decisions.first?.reason.contains("bytes behind") == true)
     }
