@@ -118,6 +118,15 @@ final class AgentHarness: Sendable {
         return nil
     }
 
+    /// Waits until `node`'s server shows `count` rows in `referral` (a synchronous commit is
+    /// flushed on the standby when acknowledged, and replayed a moment later).
+    func waitForRows(_ count: Int, on node: String) async throws {
+        let cluster = self.clusters[node]!
+        try await cluster.waitUntil("\(count) rows on \(node)", timeout: .seconds(10)) {
+            try await cluster.psql("SELECT count(*) FROM referral") == String(count)
+        }
+    }
+
     /// The postmaster pid in `node`'s `postmaster.pid`, when that process runs.
     func postmaster(_ node: String) -> Int32? {
         self.clusters[node]!.postmasterPID

@@ -93,6 +93,14 @@ import Testing
             print("measured: writes refused \(fenced.seconds) s after the coordinator went away")
             #expect(fenced < .milliseconds(2000))
             #expect(fenced > .milliseconds(1000))
+            // The refusal is seen as soon as the backends go; the postmaster and the log
+            // line follow a moment later.
+            let settle = ContinuousClock.now + .seconds(3)
+            while harness.postmaster("site_a") != nil || !agent.standardError.contains("fenced"),
+                ContinuousClock.now < settle
+            {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             #expect(harness.postmaster("site_a") == nil)
             #expect(agent.standardError.contains("fenced"))
             await agent.terminate()
