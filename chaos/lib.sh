@@ -255,6 +255,18 @@ event() {
     say "$*"
 }
 
+# A failed drill's evidence (the load's record, the report, every process's log) copied
+# into a new folder under $CHAOS_ARTIFACTS (default /tmp) before the temporary folder goes.
+keep_failure_artifacts() {
+    local folder
+    folder=$(mktemp -d "${CHAOS_ARTIFACTS:-/tmp}/chaos-failed-$NAME.XXXXXX") || return 0
+    cp "$WORK"/*.json "$WORK"/*.txt "$WORK"/*.log "$folder/" 2>/dev/null
+    if [ -d "$STATE/logs" ]; then
+        cp -r "$STATE/logs" "$folder/logs"
+    fi
+    say "the failed drill's record and logs are in $folder"
+}
+
 # Runs however the drill ends: the load stopped, the partition healed, the topology down
 # by recorded pid, the temporary folder removed; then the report, so that its summary is
 # the last line.
@@ -272,6 +284,9 @@ cleanup() {
     fi
     if [ "$PARTITIONED" = yes ]; then
         heal_partition
+    fi
+    if [ "$status" -ne 0 ] && [ -d "$WORK" ]; then
+        keep_failure_artifacts
     fi
     if [ "${CHAOS_KEEP:-no}" = yes ]; then
         say "kept $WORK"

@@ -7,12 +7,21 @@ struct SplitBrainEvidence: Encodable {
     var dualCommitWindows: [[Int64]] = []
     /// Milliseconds in which the watcher reached no node at all.
     var blindMilliseconds: Int64 = 0
+    /// Per node, how many samples failed and the first and last error, so a blind watcher
+    /// says why.
+    var sampleErrors: [String: [String]] = [:]
 
     /// From the samples (each node sampled about every 100 ms), in 200 ms buckets.
     static func of(_ samples: [LoadRecord.NodeSample], bucket: Int64 = 200) -> SplitBrainEvidence {
         var evidence = SplitBrainEvidence()
         guard let first = samples.first?.at, let last = samples.last?.at else { return evidence }
         let ports = Set(samples.map(\.port))
+        for port in ports.sorted() {
+            let errors = samples.filter { $0.port == port }.compactMap(\.error)
+            if let first = errors.first, let last = errors.last {
+                evidence.sampleErrors[String(port)] = ["\(errors.count) failed", first, last]
+            }
+        }
         var byBucket: [Int64: [Int: [LoadRecord.NodeSample]]] = [:]
         for sample in samples {
             byBucket[(sample.at - first) / bucket, default: [:]][sample.port, default: []]
