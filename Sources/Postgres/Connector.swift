@@ -17,9 +17,13 @@ struct EstablishedConnection: @unchecked Sendable {
 /// libpq may close its socket and open another between polls (when it moves on to the
 /// next host of a multi-host string, or retries without TLS), so the socket is watched
 /// afresh after every poll. The connect timeout is ours: libpq honours `connect_timeout`
-/// only in its blocking calls. Known shortcoming: libpq resolves host names inside
-/// `PQconnectStartParams` and `PQconnectPoll`, which blocks the loop for as long as DNS
-/// takes; configurations should name hosts that resolve locally (addresses, /etc/hosts).
+/// only in its blocking calls. With several hosts and a `connect_timeout`, a host that
+/// takes longer is left and the attempt starts again from the next one, so a server that
+/// hangs (or whose packets are dropped) does not hide the one after it.
+///
+/// Known shortcoming: libpq resolves host names inside `PQconnectStartParams` and
+/// `PQconnectPoll`, which blocks the loop for as long as DNS takes; configurations should
+/// name hosts that resolve locally (addresses, /etc/hosts).
 final class Connector: IOHandler, @unchecked Sendable {
     private typealias Waiter = UnsafeContinuation<
         Result<EstablishedConnection, PostgresError>, Never
@@ -29,9 +33,13 @@ final class Connector: IOHandler, @unchecked Sendable {
     private let parameters: [(keyword: String, value: String)]
     private let timeout: Duration
     private let hosts: String
+    private let hostList: ConnectHosts?
     private var connection: OpaquePointer?
     private var socket: Int32 = -1
     private var timer: TimerID?
+    private var hostTimer: TimerID?
+    /// The position in `hostList` the current attempt started from.
+    private var firstHost = 0
     private var continuation: Waiter?
 
     init(
@@ -42,6 +50,7 @@ final class Connector: IOHandler, @unchecked Sendable {
         self.parameters = parameters
         self.timeout = timeout
         self.hosts = hosts
+        self.hostList = ConnectHosts(parameters).flatMap { $0.perHost == nil ? nil : $0 }
     }
 
     /// Connects, or fails with `connectionFailed`, `timeout` or `cancelled`.
@@ -72,12 +81,6 @@ final class Connector: IOHandler, @unchecked Sendable {
         _ continuation: UnsafeContinuation<Result<EstablishedConnection, PostgresError>, Never>
     ) {
         self.continuation = continuation
-        self.connection = Self.startConnecting(self.parameters)
-        guard let connection = self.connection, PQstatus(connection) != CONNECTION_BAD else {
-            self.fail(self.connectionError("libpq could not start connecting"))
-            return
-        }
-
         self.timer = self.loop.schedule(after: self.timeout) { [self] in
             self.timer = nil
             self.fail(
@@ -85,8 +88,58 @@ final class Connector: IOHandler, @unchecked Sendable {
                     code: .timeout, message: "could not connect within \(self.timeout)",
                     host: self.hosts))
         }
+        self.begin(self.parameters)
+    }
+
+    /// Starts libpq connecting with `parameters` and, for a multi-host string, the clock of
+    /// the host it tries first.
+    private func begin(_ parameters: [(keyword: String, value: String)]) {
+        self.connection = Self.startConnecting(parameters)
+        guard let connection = self.connection, PQstatus(connection) != CONNECTION_BAD else {
+            self.fail(self.connectionError("libpq could not start connecting"))
+            return
+        }
+        self.scheduleHostTimeout()
         // Before the first poll libpq wants the socket to be writable.
         self.watch(.writable)
+    }
+
+    private func scheduleHostTimeout() {
+        guard let perHost = self.hostList?.perHost else { return }
+        if let timer = self.hostTimer { self.loop.cancel(timer) }
+        self.hostTimer = self.loop.schedule(after: perHost) { [self] in
+            self.hostTimer = nil
+            self.hostTimedOut()
+        }
+    }
+
+    /// The host being tried took the whole `connect_timeout`: start again from the next
+    /// one, or fail when it was the last.
+    private func hostTimedOut() {
+        guard let list = self.hostList, let perHost = list.perHost,
+            let connection = self.connection, self.continuation != nil
+        else { return }
+        let host = PQhost(connection).map { String(cString: $0) } ?? ""
+        let port = PQport(connection).map { String(cString: $0) } ?? ""
+        guard let index = list.index(host: host, port: port, from: self.firstHost),
+            index + 1 < list.hosts.count
+        else {
+            self.fail(
+                PostgresError(
+                    code: .timeout,
+                    message: "no host answered within connect_timeout (\(perHost)) each",
+                    host: self.hosts))
+            return
+        }
+
+        if self.socket >= 0 {
+            self.loop.deregister(self.socket)
+            self.socket = -1
+        }
+        PQfinish(connection)
+        self.connection = nil
+        self.firstHost = index + 1
+        self.begin(list.parameters(self.parameters, from: index + 1))
     }
 
     private func poll() {
@@ -151,6 +204,10 @@ final class Connector: IOHandler, @unchecked Sendable {
         if let timer = self.timer {
             self.loop.cancel(timer)
             self.timer = nil
+        }
+        if let timer = self.hostTimer {
+            self.loop.cancel(timer)
+            self.hostTimer = nil
         }
     }
 

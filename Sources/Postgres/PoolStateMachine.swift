@@ -20,7 +20,7 @@ struct PoolStateMachine {
         var acquireTimeout: Int64 = 10_000_000_000
         var maintenanceInterval: Int64 = 1_000_000_000
         var reconnectBackoffFirst: Int64 = 50_000_000
-        var reconnectBackoffLimit: Int64 = 250_000_000
+        var reconnectBackoffLimit: Int64 = 100_000_000
     }
 
     /// How a caller means to use the connection it asks for.

@@ -33,9 +33,9 @@ public struct PostgresPoolConfiguration: Sendable {
     /// `reconnectBackoffLimit`.
     public var reconnectBackoff: Duration = .milliseconds(50)
     /// The longest pause between connect attempts while no server can be reached. Short,
-    /// so that after a failover the pool reaches the new primary within about this long of
-    /// its promotion; each attempt is one connect at a time, so the servers see little.
-    public var reconnectBackoffLimit: Duration = .milliseconds(250)
+    /// so that after a failover or a restarted primary the pool is back within about this
+    /// long; attempts are one connect at a time, so a server sees ten a second at most.
+    public var reconnectBackoffLimit: Duration = .milliseconds(100)
     /// Drop a connection whose server turns out to be read-only (a primary demoted to a
     /// standby), so that the next connection finds the new primary. On by default when the
     /// connection string asks for `target_session_attrs=read-write` (or `primary`).

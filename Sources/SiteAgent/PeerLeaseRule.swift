@@ -30,6 +30,8 @@ public struct PeerLeaseRule: Sendable, Equatable {
         self.leaseLength = leaseLength
     }
 
+    /// Equal when they remember the same contact, primary, term and grant (a tuple is not
+    /// Equatable by itself).
     public static func == (left: PeerLeaseRule, right: PeerLeaseRule) -> Bool {
         left.lastCoordinatorContact == right.lastCoordinatorContact
             && left.following?.node == right.following?.node

@@ -114,12 +114,16 @@ extension SiteAgent {
             self.finalLSN = nil
             try await self.supervisor.restart(timeout: .seconds(60))
             self.budget.reset()
+            let rewindSeconds = Self.seconds(from: began, to: rewound)
+            let total = Self.seconds(since: began)
             self.record(
-                "following \(primary)",
+                "following \(primary)"
+                    + (rewind ? String(format: " after pg_rewind in %.2f s", rewindSeconds) : "")
+                    + String(format: ", standby running %.2f s after the order", total),
                 [
                     ("agent.rewind", .bool(rewind)),
-                    ("agent.rewind_seconds", .double(Self.seconds(from: began, to: rewound))),
-                    ("agent.seconds", .double(Self.seconds(since: began))),
+                    ("agent.rewind_seconds", .double(rewindSeconds)),
+                    ("agent.seconds", .double(total)),
                     ("agent.pg_rewind", .string(Self.lastLine(said))),
                 ])
         } catch {

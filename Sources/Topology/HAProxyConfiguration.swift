@@ -35,9 +35,9 @@ enum HAProxyConfiguration {
                 balance roundrobin
                 option httpchk GET /readyz
                 http-check expect status 200
-                # A node that failed its check is checked every 250 ms, so it is back in
+                # A node that failed its check is checked every 100 ms, so it is back in
                 # rotation within about that long of reaching the new primary after a failover.
-                default-server inter 1s fastinter 250ms downinter 250ms fall 2 rise 1
+                default-server inter 1s fastinter 100ms downinter 100ms fall 2 rise 1
             \(servers)
 
             """

@@ -93,7 +93,15 @@ extension LocalTopology {
                     + "127.0.0.1:\(site.port)")
             started.append(site.processName)
         }
-        try await self.waitHealthy(component, record: agent, timeout: .seconds(90))
+        do {
+            try await self.waitHealthy(component, record: agent, timeout: .seconds(90))
+        } catch {
+            let log = self.state.logFile(site.agentName)
+            throw TopologyError(
+                error.code,
+                "\(site.agentName) did not bring up \(site.processName): \(error.message)\n"
+                    + "the end of \(log):\n" + Supervisor.tail(log))
+        }
         return started
     }
 

@@ -231,6 +231,47 @@ import Testing
         #expect(state.durable.term == Term(1))
     }
 
+    @Test func whenBothClaimPrimaryAtTheFirstElectionTheMostAdvancedWins() throws {
+        var state = ClusterState(
+            settings: Fixtures.settings(), durable: DurableState(), startedAt: Fixtures.at(0))
+        _ = try state.heartbeat(
+            Fixtures.primary(self.a, term: 0, current: 500, standby: nil), at: Fixtures.at(1900),
+            utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.primary(self.b, term: 0, current: 900, standby: nil), at: Fixtures.at(1900),
+            utc: self.utc)
+        let decisions = state.tick(at: Fixtures.at(2000), utc: self.utc)
+        #expect(decisions.map(\.kind) == [.elect])
+        #expect(decisions.first?.reason.contains("most advanced") == true)
+        #expect(state.durable.primary == self.b)
+
+        let loser = try state.heartbeat(
+            Fixtures.primary(self.a, term: 0, current: 500, standby: nil), at: Fixtures.at(2050),
+            utc: self.utc)
+        #expect(loser.lease == nil)
+        #expect(loser.action == .fence(reason: "site_b is primary in term 1"))
+        let winner = try state.heartbeat(
+            Fixtures.primary(self.b, term: 0, current: 900, standby: nil), at: Fixtures.at(2060),
+            utc: self.utc)
+        #expect(winner.lease?.holder == self.b)
+    }
+
+    @Test func promotionIsRepeatedAfterARestartUntilTheNewPrimaryReportsIt() throws {
+        var before = try Fixtures.healthyCluster()
+        _ = try before.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(4350), utc: self.utc)
+        #expect(before.tick(at: Fixtures.at(4400), utc: self.utc).map(\.kind) == [.failover])
+
+        // The coordinator restarts before site_b ever heard of its promotion.
+        var state = ClusterState(
+            settings: Fixtures.settings(), durable: before.durable, startedAt: Fixtures.at(9000))
+        let reply = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(9100), utc: self.utc)
+        #expect(reply.action == .promote(term: Term(2)))
+        #expect(state.tick(at: Fixtures.at(11_100), utc: self.utc).isEmpty, "no second failover")
+        #expect(state.durable.term == Term(2))
+    }
+
     @Test func verdictsCarryTheirReasons() {
         let candidates = [
             Election.Candidate(

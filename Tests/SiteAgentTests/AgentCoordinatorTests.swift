@@ -63,14 +63,15 @@ extension AgentProcessTests {
     }
 
     /// Starts the real coordinator and both agents, waits until `site_a` is the elected
-    /// primary with `site_b` synchronous and promotable, then runs `body`.
+    /// primary with `site_b` synchronous and promotable, then runs `body` with the
+    /// processes by name (`coordinator`, `site_a`, `site_b`).
     func withCoordinatedPair(
         _ body: (AgentHarness, Int, inout [String: BackgroundProcess]) async throws -> Void
     ) async throws {
         let port = try LoopbackPort.free()
         try await AgentHarness.with(coordinator: "http://127.0.0.1:\(port)") { harness in
-            let coordinator = try self.startCoordinator(port: port, harness: harness)
             var agents = [
+                "coordinator": try self.startCoordinator(port: port, harness: harness),
                 "site_a": try harness.startAgent("site_a"),
                 "site_b": try harness.startAgent("site_b"),
             ]
@@ -79,16 +80,13 @@ extension AgentProcessTests {
                 try await self.waitForPromotable("site_b", coordinator: port)
                 try await body(harness, port, &agents)
             } catch {
-                print("coordinator log:\n\(coordinator.standardError.suffix(3000))")
-                for (node, agent) in agents {
-                    print("\(node) agent log:\n\(agent.standardError.suffix(3000))")
+                for (name, process) in agents {
+                    print("\(name) log:\n\(process.standardError.suffix(3000))")
                 }
-                for agent in agents.values { await agent.terminate() }
-                await coordinator.terminate()
+                for process in agents.values { await process.terminate() }
                 throw error
             }
-            for agent in agents.values { await agent.terminate() }
-            await coordinator.terminate()
+            for process in agents.values { await process.terminate() }
         }
     }
 
@@ -133,6 +131,30 @@ extension AgentProcessTests {
             try await self.waitForSynchronous(harness, primary: "site_b", standby: "site_a")
             #expect(await harness.tryWrite("site_b", "INSERT INTO referral VALUES (3)"))
             try await harness.waitForRows(3, on: "site_a")
+        }
+    }
+
+    @Test func losingTheCoordinatorChangesNothingAndARestartedOneResumes() async throws {
+        try await self.withCoordinatedPair { harness, port, processes in
+            #expect(await harness.tryWrite("site_a", "CREATE TABLE referral (id int)"))
+            await processes["coordinator"]!.kill()
+
+            // Writes go on, each within a second, for more than two lease lengths.
+            let start = ContinuousClock.now
+            var written = 0
+            while ContinuousClock.now - start < .seconds(5) {
+                written += 1
+                let sql = "INSERT INTO referral VALUES (\(written))"
+                #expect(await harness.tryWrite("site_a", sql, timeout: .seconds(1)))
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(processes["site_b"]!.standardError.contains("peer lease granted"))
+
+            processes["coordinator"] = try self.startCoordinator(port: port, harness: harness)
+            try await self.waitForPromotable("site_b", coordinator: port)
+            #expect(await harness.tryWrite("site_a", "INSERT INTO referral VALUES (0)"))
+            #expect(!processes["site_a"]!.standardError.contains("fenced"))
+            try await harness.waitForRows(written + 1, on: "site_b")
         }
     }
 }

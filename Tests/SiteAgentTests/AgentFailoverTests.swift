@@ -52,6 +52,11 @@ extension AgentProcessTests {
             }
             let rewound = ContinuousClock.now - rejoinStart
             print("measured: old primary rewound and following \(rewound.seconds) s after start")
+            try await driver.waitFor("site_a", "the follow event") { _ in
+                driver.events("site_a").contains { $0.contains("after pg_rewind in") }
+            }
+            let follow = driver.events("site_a").filter { $0.contains("following") }
+            print("measured: the agent says \(follow)")
 
             driver.update { $0.synchronousStandbyNames = "site_a" }
             try await driver.waitFor("site_b", "site_a streaming synchronously") { report in

@@ -4,13 +4,18 @@ import PortalTesting
 import Testing
 import Topology
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
 /// The failover side of the topology through the built portalctl: up with the coordinator
 /// and an agent per site, status with the term and the lease, a switchover to site B and
 /// back to health, bad requests refused with nothing changed, an up after the switchover
-/// that leaves site B primary, and a forced failover back to site A.
+/// that leaves site B primary, a forced failover back to site A, and site A lost and
+/// brought back by up as a standby.
 @Suite("portalctl switchover, failover and status with the coordinator", .serialized)
 struct PortalctlSwitchoverTests {
-    @Test("up, a refused request, a switchover to site B, up again, a forced failover, down")
+    @Test("up, refusals, a switchover, up again, a forced failover, site A lost and back, down")
     func switchover() async throws {
         let harness = try TopologyHarness()
         defer { try? FileManager.default.removeItem(atPath: harness.state) }
@@ -82,6 +87,32 @@ struct PortalctlSwitchoverTests {
         #expect(kept.coordinator?.primary?.rawValue == "site_b")
 
         try await Self.forceBack(harness, from: kept)
+        try await Self.loseSiteA(harness)
+    }
+
+    /// kill -9 of site A's agent and server: the coordinator fails over to site B, and the
+    /// next up starts site A's agent, which rejoins as a standby, site B staying primary.
+    private static func loseSiteA(_ harness: TopologyHarness) async throws {
+        let (_, report) = try await harness.status()
+        let pids = Dictionary(uniqueKeysWithValues: report.processes.map { ($0.name, $0.pid) })
+        let agent = try #require(pids["agent-a"] ?? nil)
+        let server = try #require(pids["postgres-a"] ?? nil)
+        #expect(kill(agent, SIGKILL) == 0)
+        #expect(kill(server, SIGKILL) == 0)
+
+        var primary: String?
+        for _ in 0..<100 where primary != "site_b" {
+            try await Task.sleep(for: .milliseconds(200))
+            primary = try await harness.status().report.coordinator?.primary?.rawValue
+        }
+        #expect(primary == "site_b", "no failover to site B within 20 s of losing site A")
+
+        let repair = try await harness.portalctl("up", "--state", harness.state)
+        #expect(repair.status == 0, "\(repair.standardOutput)\n\(repair.standardError)")
+        #expect(repair.standardOutput.contains("==> starting agent-a "))
+        let after = try await Self.waitHealthy(harness)
+        #expect(after.databases.map(\.role) == ["standby", "primary"])
+        #expect(after.coordinator?.primary?.rawValue == "site_b")
     }
 
     /// A forced failover back to site A: done in the next term, recorded as forced with

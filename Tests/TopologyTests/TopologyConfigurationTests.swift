@@ -48,6 +48,7 @@ struct TopologyConfigurationTests {
         #expect(siteA["synchronous_commit"] == "on")
         #expect(siteA["port"] == "30001")
         #expect(siteA["wal_keep_size"] == "'1GB'")
+        #expect(siteA["recovery_init_sync_method"] == "syncfs")
         #expect(siteA["wal_log_hints"] == "on")
         #expect(siteA["primary_conninfo"]?.contains("port=30002") == true)
         #expect(siteA["primary_conninfo"]?.contains("application_name=site_a") == true)
