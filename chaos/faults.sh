@@ -142,7 +142,15 @@ enter_cgroup() {
     done
 }
 
-CGROUP_ROOT=/sys/fs/cgroup/unified
+# The cgroup v2 hierarchy: /sys/fs/cgroup itself on a pure v2 host, /sys/fs/cgroup/unified
+# on a hybrid one (as here); nft names a cgroup by its path under /sys/fs/cgroup.
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    CGROUP_ROOT=/sys/fs/cgroup
+    NFT_CGROUP_PREFIX=""
+else
+    CGROUP_ROOT=/sys/fs/cgroup/unified
+    NFT_CGROUP_PREFIX="unified/"
+fi
 partition_site_a() {
     command -v nft >/dev/null || fail_setup "nft is not installed (Debian package nftables)"
     [ -w "$CGROUP_ROOT/cgroup.procs" ] || fail_setup "no writable cgroup v2 at $CGROUP_ROOT"
@@ -170,14 +178,15 @@ partition_site_a() {
     PARTITIONED=yes
 
     local rules set_a set_b established
+    local cgroup_a=$NFT_CGROUP_PREFIX$PARTITION_ID-a cgroup_b=$NFT_CGROUP_PREFIX$PARTITION_ID-b
     set_a=$(IFS=,; echo "${a_ports[*]}")
     set_b=$(IFS=,; echo "${other_ports[*]}")
     established=$(established_between "$PARTITION_ID")
     rules="table inet $PARTITION_ID {
         chain out {
             type filter hook output priority 0; policy accept;
-            socket cgroupv2 level 1 \"unified/$PARTITION_ID-a\" tcp dport { $set_b } drop
-            socket cgroupv2 level 1 \"unified/$PARTITION_ID-b\" tcp dport { $set_a } drop
+            socket cgroupv2 level 1 \"$cgroup_a\" tcp dport { $set_b } drop
+            socket cgroupv2 level 1 \"$cgroup_b\" tcp dport { $set_a } drop
 $established
         }
     }"
