@@ -182,6 +182,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The fault drills' referral load through the front door, and the invariants checked
+        // against the database afterwards (chaos/drill runs it).
+        .executableTarget(
+            name: "chaos-load",
+            dependencies: ["CPostgres", "Referrals", "Telemetry"],
+            path: "chaos/load",
+            swiftSettings: strict
+        ),
+
         // libFuzzer target for the HTTP request parser (scripts/fuzz-http); a plain build
         // makes a tool that replays saved inputs.
         .executableTarget(
@@ -254,6 +263,9 @@ let package = Package(
             name: "FailoverTests", dependencies: ["Failover", "HTTP", "Telemetry"],
             swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
+        .testTarget(
+            name: "ChaosLoadTests", dependencies: ["chaos-load", "Referrals"],
+            swiftSettings: strict),
         .testTarget(
             name: "SecurityTests",
             dependencies: ["Security", "PortalTesting"],
