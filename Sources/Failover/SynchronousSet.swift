@@ -111,11 +111,14 @@ public struct SynchronousSet: Sendable, Equatable {
             self.unhealthySince = now
         }
 
-        let applied =
-            observation.primary.synchronousStandbyNames.map {
-                Self.names(in: $0).contains(standby.rawValue)
-            } ?? false
-        if observation.promotable && (!observation.inSet || !applied) {
+        // Names the agent could not read (its server just died, or is still starting) are
+        // unknown, not empty: only names read from the server show it running without the
+        // standby. Taking "not reported" as "left out" marked the standby unpromotable just
+        // when the postmaster and its agent were lost together, and no failover followed.
+        let applied = observation.primary.synchronousStandbyNames.map {
+            Self.names(in: $0).contains(standby.rawValue)
+        }
+        if observation.promotable && (!observation.inSet || applied == false) {
             let running = observation.primary.synchronousStandbyNames ?? "(not reported)"
             return .unpromotable(
                 reason: "the primary runs with synchronous_standby_names '\(running)', "
@@ -139,7 +142,7 @@ public struct SynchronousSet: Sendable, Equatable {
                 reason: "\(problem) for \(now.milliseconds(since: since)) ms "
                     + "(grace \(self.graceMilliseconds) ms); writes go on without it")
         }
-        if !observation.promotable, applied, problem == nil, row?.syncState == "sync" {
+        if !observation.promotable, applied == true, problem == nil, row?.syncState == "sync" {
             let names = observation.primary.synchronousStandbyNames ?? ""
             return .promotable(
                 reason: "the primary reports \(standby) as sync with "

@@ -126,6 +126,23 @@ import Testing
         #expect(!state.durable.isPromotable(self.b))
     }
 
+    /// The postmaster and its agent lost together: the agent's last report still says the
+    /// server runs but could read none of its settings. Names not reported are unknown, not
+    /// empty: the standby stays promotable, so a failover can follow when the lease ends.
+    @Test func namesNotReportedLeaveTheStandbyPromotable() throws {
+        var state = try Fixtures.healthyCluster()
+        var blind = Fixtures.primary(self.a, term: 1)
+        blind.synchronousStandbyNames = nil
+        _ = try state.heartbeat(blind, at: Fixtures.at(2400), utc: self.utc)
+        _ = try state.heartbeat(
+            Fixtures.standby(self.b, term: 1), at: Fixtures.at(2400), utc: self.utc)
+        let decisions = state.tick(at: Fixtures.at(2400), utc: self.utc)
+
+        #expect(decisions.isEmpty, "\(decisions.map(\.reason))")
+        #expect(state.durable.isPromotable(self.b))
+        #expect(state.durable.synchronousStandbyNames == "site_b")
+    }
+
     @Test func namesParseEveryForm() {
         #expect(SynchronousSet.names(in: "site_b") == ["site_b"])
         #expect(SynchronousSet.names(in: "FIRST 1 (site_a, \"site_b\")") == ["site_a", "site_b"])
