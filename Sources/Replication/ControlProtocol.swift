@@ -1,8 +1,8 @@
 /// The one-line exchange between `push` and the shipping daemon over its Unix socket.
 ///
 /// `push NAME IDENTITY\n` asks whether NAME, in the version of the file the identity
-/// names (see `FileIdentity`), is durably at site B; the daemon answers `stored\n`, `conflict MESSAGE\n`, `unreachable MESSAGE\n` or
-/// `failed MESSAGE\n`, only once it knows.
+/// names (see `FileIdentity`), is durably at site B; the daemon answers `stored\n`,
+/// `conflict MESSAGE\n`, `unreachable MESSAGE\n` or `failed MESSAGE\n`, only once it knows.
 public enum ControlProtocol {
     /// The longest request or answer line.
     public static let lineLimit = 4_096

@@ -46,7 +46,9 @@ enum FileBytes {
         return (bytes, before)
     }
 
-    private static func identity(_ fd: Int32, _ path: String) throws(ReplicatorError) -> FileIdentity {
+    private static func identity(
+        _ fd: Int32, _ path: String
+    ) throws(ReplicatorError) -> FileIdentity {
         var status = stat()
         guard fstat(fd, &status) == 0 else {
             throw ReplicatorError(

@@ -126,7 +126,8 @@ public enum SegmentCompression {
         }
         if let expectedSize, total != expectedSize {
             throw ArchiveError(
-                .corrupt, "the stream inflates to \(total) bytes, not the \(expectedSize) announced")
+                .corrupt,
+                "the stream inflates to \(total) bytes, not the \(expectedSize) announced")
         }
         return total
     }
