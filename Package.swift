@@ -71,7 +71,11 @@ let package = Package(
             dependencies: ["COpenSSL", "CZlib", "Security", "Telemetry"],
             swiftSettings: strict
         ),
-        .target(name: "Topology", dependencies: ["Failover"], swiftSettings: strict),
+        // Programs started as children: no inherited descriptors, default signals, a group
+        // or session of their own.
+        .target(name: "ChildProcess", swiftSettings: strict),
+        .target(
+            name: "Topology", dependencies: ["ChildProcess", "Failover"], swiftSettings: strict),
         // Who is primary: leases, terms, elections and the synchronous set, decided at the
         // witness site.
         .target(name: "Failover", dependencies: ["Telemetry"], swiftSettings: strict),
@@ -79,7 +83,9 @@ let package = Package(
         // promotes, rewinds and rejoins.
         .target(
             name: "SiteAgent",
-            dependencies: ["CPostgres", "Failover", "HTTP", "Postgres", "Reactor", "Telemetry"],
+            dependencies: [
+                "CPostgres", "ChildProcess", "Failover", "HTTP", "Postgres", "Reactor", "Telemetry",
+            ],
             swiftSettings: strict
         ),
         .target(
