@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "PortalTesting",
-            dependencies: ["Migrations", "Postgres", "Reactor", "Telemetry"],
+            dependencies: ["ChildProcess", "Migrations", "Postgres", "Reactor", "Telemetry"],
             swiftSettings: strict
         ),
         .target(name: "Tenancy", dependencies: ["Postgres"], swiftSettings: strict),

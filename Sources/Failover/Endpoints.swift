@@ -20,27 +20,9 @@ public struct ListenAddress: Sendable, Equatable, Codable {
     }
 }
 
-/// Where a PostgreSQL server listens, as clients and standbys reach it.
-public struct PostgresAddress: Sendable, Equatable, Codable {
-    public var host: String
-    public var port: Int
-
-    /// A value with every field given.
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    private enum CodingKeys: String, CodingKey, CaseIterable { case host, port }
-
-    /// Decodes the JSON form, refusing values out of their allowed form.
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.host = try container.decode(String.self, forKey: .host)
-        self.port = try container.decode(Int.self, forKey: .port)
-    }
-}
+/// Where a PostgreSQL server listens, as clients and standbys reach it: the same
+/// host-and-port shape, with the same JSON form.
+public typealias PostgresAddress = ListenAddress
 
 /// A database node as others reach it: its name, its agent's base URL and its PostgreSQL.
 public struct NodeEndpoint: Sendable, Equatable, Codable {
